@@ -1,0 +1,57 @@
+// A labelled dataset held as it came (uint8 pixels stay uint8), subsets as index lists,
+// and the per-feature normalisation that turns a gathered batch into floats.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mlp/matrix.hpp"
+
+namespace mlp {
+
+struct Dataset {
+    std::string name;
+    int rows = 0;       // N
+    int features = 0;   // D
+    int classes = 0;    // K
+    std::vector<std::uint8_t> u8;  // N×D, when the source is bytes
+    std::vector<float> f32;        // N×D, otherwise
+    std::vector<int> labels;       // N, each in [0, K)
+    std::vector<std::string> class_names;
+    std::array<int, 3> image_shape{0, 0, 0};  // channels, height, width; zeros when not images
+    std::map<std::string, std::string> checksums;  // source file name → sha256
+
+    bool is_u8() const { return !u8.empty(); }
+    double value(int row, int feature) const {
+        const std::size_t i = std::size_t(row) * features + feature;
+        return is_u8() ? double(u8[i]) : double(f32[i]);
+    }
+};
+
+// Rows of one Dataset chosen by index: the train, validation and test splits.
+struct Subset {
+    const Dataset* data = nullptr;
+    std::vector<int> indices;
+    int size() const { return static_cast<int>(indices.size()); }
+};
+
+enum class NormalizeMode { global, per_feature, scale255, none };
+NormalizeMode parse_normalize(const std::string& name);
+std::string normalize_name(NormalizeMode mode);
+
+// x' = (x − mean_f) · inv_std_f for every feature f.
+struct Normalizer {
+    NormalizeMode mode = NormalizeMode::none;
+    std::vector<float> mean;
+    std::vector<float> inv_std;
+    // Statistics from the given (training) subset only.
+    static Normalizer fit(NormalizeMode mode, const Subset& train);
+};
+
+// Writes rows subset.indices[order[0..B)] into X (B, D), normalised, and their labels.
+void gather_batch(const Subset& subset, const int* order, int B, const Normalizer& norm, MatrixView<float> X,
+                  int* labels);
+
+}  // namespace mlp

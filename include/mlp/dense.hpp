@@ -1,0 +1,22 @@
+// The dense (fully connected) layer: Y = X·W + b, and its gradients.
+// Works on views; owns no memory. Gradients are overwritten, never accumulated.
+#pragma once
+#include "mlp/matrix.hpp"
+
+namespace mlp {
+
+// X: (B, D_in), W: (D_in, D_out), b: (D_out) or nullptr, Y: (B, D_out).
+template <class T>
+void dense_forward(ConstView<T> X, ConstView<T> W, const T* b, MatrixView<T> Y);
+
+// dW = Xᵀ·dY (D_in, D_out); db = Σ_rows dY (D_out) unless db is nullptr;
+// dX = dY·Wᵀ (B, D_in) unless dX.data is nullptr.
+template <class T>
+void dense_backward(ConstView<T> X, ConstView<T> W, ConstView<T> dY, MatrixView<T> dW, T* db, MatrixView<T> dX);
+
+// The same in plain double loops: the reference for tests.
+void dense_forward_reference(ConstView<double> X, ConstView<double> W, const double* b, MatrixView<double> Y);
+void dense_backward_reference(ConstView<double> X, ConstView<double> W, ConstView<double> dY,
+                              MatrixView<double> dW, double* db, MatrixView<double> dX);
+
+}  // namespace mlp

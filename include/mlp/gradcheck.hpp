@@ -1,0 +1,34 @@
+// Gradient checking: back-propagated gradients against central finite differences of the
+// whole objective (mean cross-entropy + λ·Σ‖W‖²), computed in double precision.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mlp/network.hpp"
+
+namespace mlp {
+
+struct GradcheckSettings {
+    int samples_per_tensor = 64;  // entries checked per tensor (0 → all), drawn at random
+    double step = 1e-6;           // h in (f(w+h) − f(w−h)) / 2h
+    double l2 = 0.0;
+    std::uint64_t seed = 0;
+    double tolerance_double = 1e-6;  // the engine run in double precision
+    double tolerance_float = 1e-4;   // the float engine used for training
+};
+
+struct GradcheckRow {
+    std::string tensor;       // "W1", "b1", ...
+    int checked = 0;
+    int skipped = 0;          // entries whose ±h step crossed a ReLU kink
+    double error_double = 0;  // max_i |analytic_i − numeric_i| / max_i |numeric_i|
+    double error_float = 0;
+    bool passed = false;
+};
+
+// Checks every tensor of net on the batch X (B, D) with labels.
+std::vector<GradcheckRow> gradcheck(const Network<float>& net, ConstView<float> X, const int* labels,
+                                    const GradcheckSettings& settings);
+
+}  // namespace mlp

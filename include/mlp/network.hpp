@@ -1,0 +1,55 @@
+// The network: flat Params and Grads over a ParamLayout, forward and backward through
+// Dense → Activation → … → Dense → SoftmaxCrossEntropy. The Workspace holds every
+// activation, sized once for the largest batch, so a step allocates nothing.
+#pragma once
+#include <vector>
+
+#include "mlp/architecture.hpp"
+#include "mlp/buffer.hpp"
+#include "mlp/softmax_cross_entropy.hpp"
+
+namespace mlp {
+
+template <class T>
+struct Workspace {
+    Workspace(const ParamLayout& layout, int max_batch);
+    int max_batch;
+    Buffer<T> storage;
+    MatrixView<T> input;                 // X: (max_batch, D), filled by the Batcher
+    std::vector<int> labels;             // y: max_batch class indices
+    std::vector<MatrixView<T>> Z;        // pre-activations per layer: (max_batch, out_l)
+    std::vector<MatrixView<T>> A;        // activations per hidden layer: (max_batch, out_l)
+    MatrixView<T> grad_a, grad_b;        // back-propagated gradients: (max_batch, max width), ping-pong
+};
+
+template <class T>
+class Network {
+public:
+    explicit Network(const Architecture& arch);
+
+    const Architecture& architecture() const { return arch_; }
+    const ParamLayout& layout() const { return layout_; }
+    int layers() const { return static_cast<int>(layout_.layers.size()); }
+
+    // Views of layer l's tensors inside any buffer of this layout (params, grads, state).
+    MatrixView<T> weight(Buffer<T>& flat, int l) const;
+    T* bias(Buffer<T>& flat, int l) const;  // nullptr when the layer has none
+    ConstView<T> weight(const Buffer<T>& flat, int l) const;
+    const T* bias(const Buffer<T>& flat, int l) const;
+
+    // Forward pass on the first B rows of ws.input; returns the logits (B, K).
+    ConstView<T> forward(Workspace<T>& ws, int B) const;
+    // Forward, loss against ws.labels, and backward; overwrites grads.
+    LossResult forward_backward(Workspace<T>& ws, int B);
+    // Forward and loss only.
+    LossResult evaluate(Workspace<T>& ws, int B) const;
+
+    Buffer<T> params;
+    Buffer<T> grads;
+
+private:
+    Architecture arch_;
+    ParamLayout layout_;
+};
+
+}  // namespace mlp

@@ -1,0 +1,89 @@
+// Normalisation statistics and batch gathering (uint8 → normalised float per batch).
+#include "mlp/dataset.hpp"
+
+#include <cmath>
+
+#include "mlp/error.hpp"
+
+namespace mlp {
+
+NormalizeMode parse_normalize(const std::string& name) {
+    if (name == "global") return NormalizeMode::global;
+    if (name == "per_feature") return NormalizeMode::per_feature;
+    if (name == "scale255") return NormalizeMode::scale255;
+    if (name == "none") return NormalizeMode::none;
+    throw Error("unknown normalization '" + name + "' (expected global, per_feature, scale255 or none)");
+}
+
+std::string normalize_name(NormalizeMode mode) {
+    switch (mode) {
+        case NormalizeMode::global: return "global";
+        case NormalizeMode::per_feature: return "per_feature";
+        case NormalizeMode::scale255: return "scale255";
+        case NormalizeMode::none: return "none";
+    }
+    return "?";
+}
+
+Normalizer Normalizer::fit(NormalizeMode mode, const Subset& train) {
+    const Dataset& data = *train.data;
+    const int D = data.features;
+    Normalizer norm;
+    norm.mode = mode;
+    norm.mean.assign(D, 0.0f);
+    norm.inv_std.assign(D, 1.0f);
+    if (mode == NormalizeMode::none) return norm;
+    if (mode == NormalizeMode::scale255) {
+        norm.inv_std.assign(D, 1.0f / 255.0f);
+        return norm;
+    }
+    require(train.size() > 0, "normalization: the training split is empty");
+    // Sums in double, rows in order: the same statistics on every run.
+    std::vector<double> sum(D, 0.0), sum_sq(D, 0.0);
+    for (int r : train.indices)
+        for (int f = 0; f < D; ++f) {
+            const double x = data.value(r, f);
+            sum[f] += x;
+            sum_sq[f] += x * x;
+        }
+    const double n = train.size();
+    if (mode == NormalizeMode::global) {
+        double total = 0.0, total_sq = 0.0;
+        for (int f = 0; f < D; ++f) total += sum[f], total_sq += sum_sq[f];
+        const double mean = total / (n * D);
+        const double std = std::sqrt(std::max(total_sq / (n * D) - mean * mean, 0.0));
+        norm.mean.assign(D, static_cast<float>(mean));
+        norm.inv_std.assign(D, static_cast<float>(std > 0 ? 1.0 / std : 1.0));
+        return norm;
+    }
+    for (int f = 0; f < D; ++f) {
+        const double mean = sum[f] / n;
+        const double std = std::sqrt(std::max(sum_sq[f] / n - mean * mean, 0.0));
+        norm.mean[f] = static_cast<float>(mean);
+        // Constant features (MNIST's border pixels) are centred but not scaled.
+        norm.inv_std[f] = static_cast<float>(std > 1e-6 ? 1.0 / std : 1.0);
+    }
+    return norm;
+}
+
+void gather_batch(const Subset& subset, const int* order, int B, const Normalizer& norm, MatrixView<float> X,
+                  int* labels) {
+    const Dataset& data = *subset.data;
+    const int D = data.features;
+    const float* mean = norm.mean.data();
+    const float* scale = norm.inv_std.data();
+    for (int i = 0; i < B; ++i) {
+        const int r = subset.indices[order[i]];
+        float* x = X.row(i);
+        if (data.is_u8()) {
+            const std::uint8_t* src = data.u8.data() + std::size_t(r) * D;
+            for (int f = 0; f < D; ++f) x[f] = (float(src[f]) - mean[f]) * scale[f];
+        } else {
+            const float* src = data.f32.data() + std::size_t(r) * D;
+            for (int f = 0; f < D; ++f) x[f] = (src[f] - mean[f]) * scale[f];
+        }
+        labels[i] = data.labels[r];
+    }
+}
+
+}  // namespace mlp

@@ -1,0 +1,104 @@
+// Network forward/backward over the flat parameter buffer.
+#include "mlp/network.hpp"
+
+#include "mlp/dense.hpp"
+
+namespace mlp {
+
+template <class T>
+Workspace<T>::Workspace(const ParamLayout& layout, int batch) : max_batch(batch), labels(batch) {
+    const std::size_t B = batch;
+    std::size_t total = B * layout.layers[0].in + 2 * B * layout.max_width();
+    for (const auto& layer : layout.layers) total += 2 * B * layer.out;
+    storage = Buffer<T>(total);
+    T* p = storage.data();
+    auto take = [&](int cols) {
+        MatrixView<T> view(p, batch, cols);
+        p += B * cols;
+        return view;
+    };
+    input = take(layout.layers[0].in);
+    for (const auto& layer : layout.layers) {
+        Z.push_back(take(layer.out));
+        A.push_back(take(layer.out));
+    }
+    grad_a = take(layout.max_width());
+    grad_b = take(layout.max_width());
+}
+
+template <class T>
+Network<T>::Network(const Architecture& arch)
+    : params(ParamLayout(arch).buffer_size), grads(params.size()), arch_(arch), layout_(arch) {}
+
+template <class T>
+MatrixView<T> Network<T>::weight(Buffer<T>& flat, int l) const {
+    const auto& layer = layout_.layers[l];
+    return MatrixView<T>(flat.data() + layer.w_offset, layer.in, layer.out);
+}
+
+template <class T>
+T* Network<T>::bias(Buffer<T>& flat, int l) const {
+    const auto& layer = layout_.layers[l];
+    return layer.has_bias ? flat.data() + layer.b_offset : nullptr;
+}
+
+template <class T>
+ConstView<T> Network<T>::weight(const Buffer<T>& flat, int l) const {
+    const auto& layer = layout_.layers[l];
+    return ConstView<T>(flat.data() + layer.w_offset, layer.in, layer.out);
+}
+
+template <class T>
+const T* Network<T>::bias(const Buffer<T>& flat, int l) const {
+    const auto& layer = layout_.layers[l];
+    return layer.has_bias ? flat.data() + layer.b_offset : nullptr;
+}
+
+template <class T>
+ConstView<T> Network<T>::forward(Workspace<T>& ws, int B) const {
+    ConstView<T> x = ws.input.top(B);
+    const int L = layers();
+    for (int l = 0; l < L; ++l) {
+        MatrixView<T> z = ws.Z[l].top(B);
+        dense_forward<T>(x, weight(params, l), bias(params, l), z);
+        if (l == L - 1) return z;
+        activation_forward<T>(arch_.activation, z, ws.A[l].top(B));
+        x = ws.A[l].top(B);
+    }
+    return x;
+}
+
+template <class T>
+LossResult Network<T>::evaluate(Workspace<T>& ws, int B) const {
+    ConstView<T> logits = forward(ws, B);
+    return softmax_cross_entropy<T>(logits, ws.labels.data(), MatrixView<T>());
+}
+
+template <class T>
+LossResult Network<T>::forward_backward(Workspace<T>& ws, int B) {
+    const int L = layers();
+    ConstView<T> logits = forward(ws, B);
+    const int K = logits.cols;
+    MatrixView<T> dz(ws.grad_a.data, B, K);
+    LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz);
+    MatrixView<T> spare = ws.grad_b;
+    for (int l = L - 1; l >= 0; --l) {
+        ConstView<T> x = l == 0 ? ConstView<T>(ws.input.top(B)) : ConstView<T>(ws.A[l - 1].top(B));
+        const int D_in = layout_.layers[l].in;
+        MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare.data, B, D_in);
+        dense_backward<T>(x, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
+        if (l == 0) break;
+        // dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1}), in place.
+        activation_backward<T>(arch_.activation, ws.Z[l - 1].top(B), ws.A[l - 1].top(B), dx, dx);
+        spare = MatrixView<T>(dz.data, B, ws.grad_a.cols);
+        dz = dx;
+    }
+    return result;
+}
+
+template struct Workspace<float>;
+template struct Workspace<double>;
+template class Network<float>;
+template class Network<double>;
+
+}  // namespace mlp

@@ -1,0 +1,82 @@
+// Softmax + cross-entropy as one operation, stable for logits of any size:
+// loss_i = log Σ_k exp(z_ik − m_i) − (z_iy − m_i), with m_i = max_k z_ik.
+#include "mlp/softmax_cross_entropy.hpp"
+
+#include <cmath>
+
+namespace mlp {
+namespace {
+
+template <class T>
+int arg_max(const T* z, int K) {
+    int best = 0;
+    for (int k = 1; k < K; ++k)
+        if (z[k] > z[best]) best = k;
+    return best;
+}
+
+}  // namespace
+
+template <class T>
+LossResult softmax_cross_entropy(ConstView<T> Z, const int* labels, MatrixView<T> dZ) {
+    const int B = Z.rows, K = Z.cols;
+    LossResult result;
+    const T inv_batch = T(1) / T(B);
+    for (int i = 0; i < B; ++i) {
+        const T* z = Z.row(i);
+        const int best = arg_max(z, K);
+        const T m = z[best];
+        double sum = 0.0;
+        for (int k = 0; k < K; ++k) sum += std::exp(double(z[k] - m));
+        const double log_sum = std::log(sum);
+        result.loss += log_sum - double(z[labels[i]] - m);
+        result.correct += best == labels[i];
+        if (!dZ.data) continue;
+        T* d = dZ.row(i);
+        const T scale = static_cast<T>(1.0 / sum) * inv_batch;
+        for (int k = 0; k < K; ++k) d[k] = static_cast<T>(std::exp(double(z[k] - m))) * scale;
+        d[labels[i]] -= inv_batch;
+    }
+    result.loss /= B;
+    return result;
+}
+
+template <class T>
+void softmax(ConstView<T> Z, MatrixView<T> P) {
+    for (int i = 0; i < Z.rows; ++i) {
+        const T* z = Z.row(i);
+        T* p = P.row(i);
+        const T m = z[arg_max(z, Z.cols)];
+        double sum = 0.0;
+        for (int k = 0; k < Z.cols; ++k) sum += std::exp(double(z[k] - m));
+        for (int k = 0; k < Z.cols; ++k) p[k] = static_cast<T>(std::exp(double(z[k] - m)) / sum);
+    }
+}
+
+template LossResult softmax_cross_entropy<float>(ConstView<float>, const int*, MatrixView<float>);
+template LossResult softmax_cross_entropy<double>(ConstView<double>, const int*, MatrixView<double>);
+template void softmax<float>(ConstView<float>, MatrixView<float>);
+template void softmax<double>(ConstView<double>, MatrixView<double>);
+
+LossResult softmax_cross_entropy_reference(ConstView<double> Z, const int* labels, MatrixView<double> dZ) {
+    LossResult result;
+    for (int i = 0; i < Z.rows; ++i) {
+        // log-sum-exp about the row's own label logit keeps the reference independent.
+        double m = Z(i, 0);
+        for (int k = 1; k < Z.cols; ++k) m = std::max(m, Z(i, k));
+        double sum = 0.0;
+        for (int k = 0; k < Z.cols; ++k) sum += std::exp(Z(i, k) - m);
+        result.loss += std::log(sum) + m - Z(i, labels[i]);
+        int best = 0;
+        for (int k = 1; k < Z.cols; ++k)
+            if (Z(i, k) > Z(i, best)) best = k;
+        result.correct += best == labels[i];
+        if (dZ.data)
+            for (int k = 0; k < Z.cols; ++k)
+                dZ(i, k) = (std::exp(Z(i, k) - m) / sum - (k == labels[i] ? 1.0 : 0.0)) / Z.rows;
+    }
+    result.loss /= Z.rows;
+    return result;
+}
+
+}  // namespace mlp
