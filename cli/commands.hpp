@@ -37,4 +37,11 @@ struct GradcheckOptions {
 };
 int gradcheck_command(const GradcheckOptions& options);
 
+struct SearchOptions {
+    std::string config;  // an experiment config with a [search] section
+    std::string out;     // "" → runs/<stem>-search
+    int workers = 0;     // 0 → search.workers from the config
+};
+int search_command(const SearchOptions& options);
+
 }  // namespace mlp
