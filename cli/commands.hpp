@@ -53,4 +53,33 @@ struct ReproduceOptions {
 };
 int reproduce_command(const ReproduceOptions& options);
 
+struct ContourOptions {
+    std::string model;               // run directory of a trained model
+    std::vector<int> pixel{13, 13};  // input pixel (row, column) whose weights are varied
+    int input = -1;                  // or the input index directly (≥ 0 overrides --pixel)
+    std::vector<int> classes{0, 1};  // the two outputs the weights feed
+    int examples = 1000;
+    int grid = 61;
+    double half_width = 0.0;
+    double lr = 6e-3;
+    int steps = 30;
+    std::vector<double> momenta{0.0, 0.25, 0.8};
+    std::vector<double> start{-1.0, 1.0};
+    std::string out;  // "" → RUN_DIR/contour
+};
+int contour_command(const ContourOptions& options);
+
+struct GradientCostOptions {
+    std::vector<int> depths{1, 2, 3, 4, 6, 8};
+    std::vector<int> widths{16, 32, 64, 128, 256};
+    int fixed_width = 64;  // width while depth varies
+    int fixed_depth = 2;   // depth while width varies
+    int inputs = 784, classes = 10;
+    int batch = 1;
+    int naive_weights = 100000;
+    double naive_seconds = 0.5;
+    std::string out = "runs/gradient-cost";
+};
+int gradient_cost_command(const GradientCostOptions& options);
+
 }  // namespace mlp

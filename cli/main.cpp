@@ -1,4 +1,4 @@
-// `mlp`: train | eval | info | gradcheck | search | reproduce. Parses arguments with CLI11 and turns every
+// `mlp`: train | eval | info | gradcheck | search | reproduce | contour | gradient-cost. Parses arguments with CLI11 and turns every
 // mlp::Error into one line `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -55,6 +55,34 @@ int main(int argc, char** argv) {
     reproduce_cmd->add_flag("--quick", reproduce.quick, "1 epoch on 600 images, into runs/<group>-quick and results/<group>-quick");
     reproduce_cmd->add_option("--only", reproduce.only, "Only these runs (config names)");
 
+    mlp::ContourOptions contour;
+    auto* contour_cmd = app.add_subcommand("contour", "Loss contour over two weights of a trained model, with optimiser paths");
+    contour_cmd->add_option("model", contour.model, "Run directory of a trained model")->required();
+    contour_cmd->add_option("--pixel", contour.pixel, "Input pixel ROW,COLUMN whose weights vary")->delimiter(',')->expected(2);
+    contour_cmd->add_option("--input", contour.input, "Input index whose weights vary (instead of --pixel)");
+    contour_cmd->add_option("--classes", contour.classes, "The two outputs A,B those weights feed")->delimiter(',')->expected(2);
+    contour_cmd->add_option("--examples", contour.examples, "Training rows in the summed loss")->check(CLI::PositiveNumber);
+    contour_cmd->add_option("--grid", contour.grid, "Grid points per axis")->check(CLI::Range(2, 1000));
+    contour_cmd->add_option("--half-width", contour.half_width, "Grid spans trained ± this (default: fit the paths)");
+    contour_cmd->add_option("--lr", contour.lr, "Learning rate of the paths")->check(CLI::PositiveNumber);
+    contour_cmd->add_option("--steps", contour.steps, "Steps per path")->check(CLI::NonNegativeNumber);
+    contour_cmd->add_option("--momenta", contour.momenta, "Momentum of each path")->delimiter(',');
+    contour_cmd->add_option("--start", contour.start, "Paths start at trained + DA,DB")->delimiter(',')->expected(2);
+    contour_cmd->add_option("--out", contour.out, "Output directory (default RUN_DIR/contour)");
+
+    mlp::GradientCostOptions cost;
+    auto* cost_cmd = app.add_subcommand("gradient-cost", "Time one gradient by backprop and by naive finite differences");
+    cost_cmd->add_option("--depths", cost.depths, "Hidden-layer counts swept at --width")->delimiter(',');
+    cost_cmd->add_option("--widths", cost.widths, "Hidden widths swept at --depth")->delimiter(',');
+    cost_cmd->add_option("--width", cost.fixed_width, "Width while depth varies")->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--depth", cost.fixed_depth, "Depth while width varies")->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--batch", cost.batch, "Examples in the objective")->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--naive-weights", cost.naive_weights, "Most weights perturbed; naive time scales to all")
+        ->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--naive-seconds", cost.naive_seconds, "Stop perturbing after this long (at least 16 weights)")
+        ->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--out", cost.out, "Output directory");
+
     try {
         app.parse(argc, argv);
         if (*train_cmd) return mlp::train_command(train);
@@ -63,6 +91,8 @@ int main(int argc, char** argv) {
         if (*check_cmd) return mlp::gradcheck_command(check);
         if (*search_cmd) return mlp::search_command(search);
         if (*reproduce_cmd) return mlp::reproduce_command(reproduce);
+        if (*contour_cmd) return mlp::contour_command(contour);
+        if (*cost_cmd) return mlp::gradient_cost_command(cost);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const mlp::Error& e) {

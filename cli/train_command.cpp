@@ -80,6 +80,9 @@ int train_command(const TrainOptions& options) {
         std::fprintf(stderr, "training %s: %zu parameters, %d train / %d val / %d test rows, run directory %s\n",
                      config.name.c_str(), net.layout().parameters, data.train.size(), data.validation.size(),
                      data.test.size(), out.c_str());
+    if (!options.quiet && data.normalizer.mode == NormalizeMode::global)
+        std::fprintf(stderr, "normalisation: training mean %.3f, std %.3f\n", data.normalizer.mean[0],
+                     1.0 / data.normalizer.inv_std[0]);
 
     Trainer trainer(net, config.train, data);
     ProgressPrinter printer(options.quiet);

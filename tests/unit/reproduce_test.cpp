@@ -14,14 +14,19 @@ void reproduce_quickly(const std::string& group, int runs_per_protocol, int prot
                              dir + "/results");
     ASSERT_EQ(r.status, 0) << r.output;
     const std::string summary = read_text(dir + "/results/summary.md");
-    int rows = 0;
-    for (std::size_t at = 0; (at = summary.find("\n| ", at)) != std::string::npos; ++at) ++rows;
+    int rows = 0;  // table rows inside the "## Protocol" sections
+    for (std::size_t section = 0; (section = summary.find("## Protocol", section)) != std::string::npos; ++section) {
+        const std::size_t end = summary.find("\n## ", section + 1);
+        const std::string text = summary.substr(section, end == std::string::npos ? std::string::npos : end - section);
+        for (std::size_t at = 0; (at = text.find("\n| ", at)) != std::string::npos; ++at) ++rows;
+    }
     // Each protocol's table: a header row plus one row per run.
     EXPECT_EQ(rows, protocols * (1 + runs_per_protocol)) << summary;
     EXPECT_EQ(summary.find("failed"), std::string::npos) << summary;
 }
 
 TEST(Reproduce, MnistTdt4265Group) { reproduce_quickly("mnist_tdt4265", 9, 2); }
+TEST(Reproduce, MnistCsc411Group) { reproduce_quickly("mnist_csc411", 2, 1); }
 
 TEST(Reproduce, UnknownGroupIsAnError) {
     const auto r = test::run(test::mlp_binary() + " reproduce no_such_group");
