@@ -19,7 +19,8 @@ const std::map<std::string, std::vector<std::string>> kKeys = {
     {"data", {"dataset", "dir", "train_size", "validation", "normalize"}},
     {"model", {"hidden", "activation", "leaky_slope", "init", "init_scale", "bias"}},
     {"train", {"epochs", "batch_size", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon", "l2", "lr_decay",
-               "validations_per_epoch", "patience", "seed", "threads", "train_metrics", "gemm"}},
+               "validations_per_epoch", "patience", "seed", "threads", "train_metrics", "gemm",
+               "log_format"}},
 };
 
 std::string join(const std::vector<std::string>& items) {
@@ -207,6 +208,7 @@ void read_train(const Section& s, Config& config) {
     s.integer("threads", t.threads);
     s.text("train_metrics", config.train_metrics);
     s.text("gemm", config.gemm);
+    s.text("log_format", config.log_format);
     require(t.epochs >= 1, s.where("epochs") + ": must be >= 1, got " + std::to_string(t.epochs));
     require(t.batch_size >= 1, s.where("batch_size") + ": must be >= 1, got " + std::to_string(t.batch_size));
     require(t.lr > 0, s.where("lr") + ": must be > 0, got " + std::to_string(t.lr));
@@ -221,6 +223,8 @@ void read_train(const Section& s, Config& config) {
     require(t.threads >= 1 && t.threads <= 256, s.where("threads") + ": expected 1..256");
     require(config.train_metrics == "running" || config.train_metrics == "full",
             s.where("train_metrics") + ": expected \"running\" or \"full\", got \"" + config.train_metrics + "\"");
+    require(config.log_format == "default" || config.log_format == "course",
+            s.where("log_format") + ": expected \"default\" or \"course\", got \"" + config.log_format + "\"");
     require(config.gemm == "auto" || config.gemm == "onednn" || config.gemm == "openblas" || config.gemm == "reference",
             s.where("gemm") + ": expected auto, onednn, openblas or reference, got \"" + config.gemm + "\"");
     try {
@@ -291,7 +295,8 @@ std::string resolved_toml(const Config& c) {
                       {"seed", static_cast<std::int64_t>(t.seed)},
                       {"threads", t.threads},
                       {"train_metrics", c.train_metrics},
-                      {"gemm", c.gemm}};
+                      {"gemm", c.gemm},
+                      {"log_format", c.log_format}};
     toml::table root{{"name", c.name}, {"data", data}, {"model", model}, {"train", train}};
     std::ostringstream out;
     out << "# Resolved configuration: every setting of this run, defaults included.\n" << root << "\n";

@@ -85,7 +85,8 @@ int train_command(const TrainOptions& options) {
                      1.0 / data.normalizer.inv_std[0]);
 
     Trainer trainer(net, config.train, data);
-    ProgressPrinter printer(options.quiet);
+    ProgressPrinter printer(options.quiet, config.log_format == "course" ? ProgressPrinter::Format::course
+                                                                          : ProgressPrinter::Format::standard);
     const TrainResult result = trainer.run([&](const Progress& p) { printer(p); });
     printer.finish();
 
