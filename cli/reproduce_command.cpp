@@ -21,8 +21,9 @@ namespace {
 
 struct GroupRun {
     std::string config;  // path
-    std::string name;    // the config's run name
+    std::string name;    // the run's name: the config's, unless the entry names it
     std::string label;
+    std::vector<std::string> overrides;  // the entry's own settings, applied after the protocol's
     std::map<std::string, double> report;  // figures quoted from the course report
 };
 
@@ -98,7 +99,8 @@ Group load_group(const std::string& group) {
         require(t && (*t)["config"].is_string(), path + ": every [[run]] needs config = \"file.toml\"");
         GroupRun r;
         r.config = g.dir + "/" + (*t)["config"].value_or(std::string());
-        r.name = load_config(r.config).name;
+        r.overrides = strings((*t)["set"].node(), path + ": run " + r.config + ".set");
+        r.name = (*t)["name"].value_or(load_config(r.config, r.overrides).name);
         r.label = (*t)["label"].value_or(r.name);
         if (const toml::table* report = (*t)["report"].as_table())
             for (const auto& [key, value] : *report) r.report[std::string(key.str())] = value.value_or(NAN);
@@ -292,6 +294,7 @@ int run_all(const Group& g, const ReproduceOptions& options, const std::string& 
             if (!selected(options, r.name)) continue;
             for (std::size_t i = 0; i < std::max<std::size_t>(1, g.seeds.size()); ++i) {
                 std::vector<std::string> overrides = p.overrides;
+                overrides.insert(overrides.end(), r.overrides.begin(), r.overrides.end());
                 overrides.insert(overrides.end(), quick.begin(), quick.end());
                 if (!g.seeds.empty()) overrides.push_back("train.seed=" + std::to_string(g.seeds[i]));
                 const std::string dir = run_directory(runs_dir, p, r, g, i);
@@ -342,7 +345,8 @@ std::string command_section(const GroupCommand& c, const std::string& out) {
 }  // namespace
 
 int reproduce_command(const ReproduceOptions& options) {
-    const Group g = load_group(options.group);
+    Group g = load_group(options.group);
+    if (options.quick && g.seeds.size() > 1) g.seeds.resize(1);  // --quick checks configs, not spreads
     const std::string suffix = options.quick ? "-quick" : "";
     const std::string runs_dir = !options.runs.empty() ? options.runs : "runs/" + g.name + suffix;
     const std::string out = !options.out.empty() ? options.out : "results/" + g.name + suffix;
