@@ -19,6 +19,7 @@ struct EvalOptions {
     std::string model;  // run directory or model.safetensors
     std::vector<std::string> overrides;
     std::string split = "test";  // test | val | train
+    std::string json;            // also write {split, rows, loss, accuracy} here
 };
 int eval_command(const EvalOptions& options);
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     eval_cmd->add_option("--set", eval.overrides, "Override a data setting: data.key=value (repeatable)");
     eval_cmd->add_option("--split", eval.split, "Which split to evaluate: test, val or train")
         ->check(CLI::IsMember({"test", "val", "train"}));
+    eval_cmd->add_option("--json", eval.json, "Also write split, rows, loss and accuracy to this JSON file");
 
     mlp::InfoOptions info;
     auto* info_cmd = app.add_subcommand("info", "Show layers, shapes, parameter count and FLOPs of a config");

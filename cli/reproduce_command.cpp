@@ -346,7 +346,7 @@ std::string command_section(const GroupCommand& c, const std::string& out) {
 
 int reproduce_command(const ReproduceOptions& options) {
     Group g = load_group(options.group);
-    if (options.quick && g.seeds.size() > 1) g.seeds.resize(1);  // --quick checks configs, not spreads
+    if (options.quick && g.seeds.size() > 1) g.seeds.erase(g.seeds.begin() + 1, g.seeds.end());  // --quick checks configs, not spreads
     const std::string suffix = options.quick ? "-quick" : "";
     const std::string runs_dir = !options.runs.empty() ? options.runs : "runs/" + g.name + suffix;
     const std::string out = !options.out.empty() ? options.out : "results/" + g.name + suffix;
