@@ -46,6 +46,20 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
     return bytes;
 }
 
+std::vector<std::uint8_t> read_file_head(const std::string& path, std::size_t max_bytes) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(path + ": " + (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (!file) throw Error(system_error(path, "cannot open"));
+    std::vector<std::uint8_t> bytes(max_bytes);
+    const int n = gzread(file, bytes.data(), static_cast<unsigned>(max_bytes));
+    gzclose(file);
+    if (n < 0) throw Error(path + ": cannot decompress");
+    bytes.resize(static_cast<std::size_t>(n));
+    return bytes;
+}
+
 std::string read_text(const std::string& path) {
     std::vector<std::uint8_t> bytes = read_file(path);
     return std::string(bytes.begin(), bytes.end());
