@@ -37,4 +37,19 @@ struct GradcheckOptions {
 };
 int gradcheck_command(const GradcheckOptions& options);
 
+// `mlp data info`: counts per class and split, shapes, statistics and checksums of a
+// config's data. (`mlp data` is a group: further data sub-commands sit beside `info`.)
+struct DataInfoOptions {
+    std::string config;
+    std::vector<std::string> overrides;
+};
+int data_info_command(const DataInfoOptions& options);
+
+// `mlp predict`: class probabilities of a trained model for images, .npy or .csv inputs.
+struct PredictOptions {
+    std::string model;                // run directory or model.safetensors
+    std::vector<std::string> inputs;  // files
+};
+int predict_command(const PredictOptions& options);
+
 }  // namespace mlp

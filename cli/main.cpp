@@ -1,4 +1,4 @@
-// `mlp`: train | eval | info | gradcheck. Parses arguments with CLI11 and turns every
+// `mlp`: train | eval | info | gradcheck | predict | data. Parses arguments with CLI11 and turns every
 // mlp::Error into one line `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -40,12 +40,29 @@ int main(int argc, char** argv) {
     check_cmd->add_option("--samples", check.samples, "Entries checked per tensor (0 = all)")->check(CLI::NonNegativeNumber);
     check_cmd->add_flag("--random-inputs", check.random_inputs, "Use Gaussian inputs instead of the dataset");
 
+    mlp::PredictOptions predict;
+    auto* predict_cmd = app.add_subcommand("predict", "Class probabilities of a trained model for new inputs");
+    predict_cmd->add_option("--model", predict.model, "Run directory (or its model.safetensors)")->required();
+    predict_cmd->add_option("inputs", predict.inputs, "Image files (png, jpg, ...), .npy arrays or .csv rows")
+        ->required();
+
+    // `mlp data <sub-command>`: dataset inspection.
+    auto* data_cmd = app.add_subcommand("data", "Inspect the data a config loads");
+    data_cmd->require_subcommand(1);
+    mlp::DataInfoOptions data_info;
+    auto* data_info_cmd =
+        data_cmd->add_subcommand("info", "Rows per class and split, shapes, mean/std and checksums of a config's data");
+    data_info_cmd->add_option("--config", data_info.config, "Experiment config (TOML)")->required();
+    data_info_cmd->add_option("--set", data_info.overrides, "Override a setting: section.key=value (repeatable)");
+
     try {
         app.parse(argc, argv);
         if (*train_cmd) return mlp::train_command(train);
         if (*eval_cmd) return mlp::eval_command(eval);
         if (*info_cmd) return mlp::info_command(info);
         if (*check_cmd) return mlp::gradcheck_command(check);
+        if (*predict_cmd) return mlp::predict_command(predict);
+        if (*data_info_cmd) return mlp::data_info_command(data_info);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const mlp::Error& e) {
