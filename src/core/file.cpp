@@ -42,7 +42,13 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
         if (n == 0) break;
         bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + n);
     }
+    // A cut-off gzip stream ends the reads early without a negative count.
+    int code = Z_OK;
+    std::string message = gzerror(file, &code);
     gzclose(file);
+    if (message.rfind(path + ": ", 0) == 0) message.erase(0, path.size() + 2);  // zlib prefixes the path
+    if (code != Z_OK && code != Z_STREAM_END)
+        throw Error(path + ": cannot decompress (" + message + "; the gzip file is truncated or corrupt)");
     return bytes;
 }
 

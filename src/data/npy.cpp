@@ -2,6 +2,7 @@
 // against the file before anything is allocated from it.
 #include "mlp/npy.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -112,19 +113,16 @@ NpyArray parse_npy(const std::vector<std::uint8_t>& bytes, const std::string& na
     array.header = parse_npy_header(bytes, name);
     const NpyHeader& h = array.header;
     const std::size_t available = bytes.size() - h.data_offset;
-    // The product of the declared dimensions, checked against the file at every step so a
-    // corrupt header can neither overflow nor ask for a huge allocation.
+    // The product of the declared dimensions with overflow checked, so a corrupt header can
+    // neither wrap around nor ask for a huge allocation: nothing is allocated before the
+    // byte count matches the file.
     std::size_t need = static_cast<std::size_t>(h.item_size);
-    bool zero = false;
-    for (std::size_t d : h.shape) zero = zero || d == 0;
-    if (zero) need = 0;
-    for (std::size_t d : h.shape) {
-        if (zero) break;
-        if (need > available / d)
-            throw Error(name + ": shape " + shape_text(h.shape) + " of '" + h.descr + "' needs more bytes than the " +
-                        std::to_string(available) + " that follow the header (truncated or corrupt file)");
-        need *= d;
-    }
+    bool overflow = false;
+    for (std::size_t d : h.shape) overflow = __builtin_mul_overflow(need, d, &need) || overflow;
+    if (std::find(h.shape.begin(), h.shape.end(), std::size_t(0)) != h.shape.end()) need = 0, overflow = false;
+    if (overflow)
+        throw Error(name + ": shape " + shape_text(h.shape) + " of '" + h.descr + "' is larger than any file (the " +
+                    std::to_string(available) + " bytes after the header; corrupt header?)");
     if (available < need)
         throw Error(name + ": truncated NPY data (shape " + shape_text(h.shape) + " of '" + h.descr + "' needs " +
                     std::to_string(need) + " bytes, " + std::to_string(available) + " follow the header)");
