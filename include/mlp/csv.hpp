@@ -14,7 +14,7 @@ struct CsvOptions {
     std::string label_name;          // the label column by header name, or
     std::optional<int> label_index;  // by 0-based index (−1: the last column);
                                      // neither: the column named "label"
-    std::string header = "auto";     // auto (a first row with a non-numeric feature cell) | true | false
+    std::string header = "auto";     // auto (a first row with a non-numeric, non-empty feature cell) | true | false
     bool has_label = true;           // false: every column is a feature (prediction inputs)
 };
 

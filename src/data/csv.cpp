@@ -95,11 +95,12 @@ CsvTable parse_csv(const std::string& text, const std::string& name, const CsvOp
         require(options.header != "false", name + ": the label column is given by name ('" + options.label_name +
                                                "') but header = false; give its 0-based index instead");
     if (options.header == "auto") {
-        // A header when some cell of the first row, other than a label given by index, is not a number.
+        // A header when some non-empty cell of the first row, other than a label given by
+        // index, is not a number.
         int skip = -1;
         if (options.label_index) skip = *options.label_index < 0 ? width + *options.label_index : *options.label_index;
         double v;
-        for (int c = 0; c < width && !header; ++c) header = c != skip && !parse_number(first[c], v);
+        for (int c = 0; c < width && !header; ++c) header = c != skip && !first[c].empty() && !parse_number(first[c], v);
         if (!options.label_name.empty()) header = true;
     }
     if (header) table.columns = first;

@@ -94,7 +94,6 @@ Dataset read_image_folder(const std::string& root, const std::vector<std::string
     data.name = name;
     data.class_names = classes;
     data.classes = static_cast<int>(classes.size());
-    ImageOptions size = options;
     std::string manifest, first;
     for (std::size_t k = 0; k < classes.size(); ++k) {
         const std::string dir = root + "/" + classes[k];
@@ -111,11 +110,9 @@ Dataset read_image_folder(const std::string& root, const std::vector<std::string
             const std::string path = dir + "/" + file;
             const std::vector<std::uint8_t> bytes = read_file(path);
             std::array<int, 3> shape{};
-            std::vector<std::uint8_t> chw = decode_image(bytes, path, size, shape);
+            std::vector<std::uint8_t> chw = decode_image(bytes, path, options, shape);
             if (data.rows == 0) {
-                // Without a configured size the first image sets it for the rest.
-                size.height = shape[1];
-                size.width = shape[2];
+                // Without a configured size the first image sets the size the rest must have.
                 data.image_shape = shape;
                 data.features = shape[0] * shape[1] * shape[2];
                 first = path;
