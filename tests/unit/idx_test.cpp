@@ -4,6 +4,7 @@
 
 #include "data_test_support.hpp"
 #include "mlp/data_source.hpp"
+#include "mlp/file.hpp"
 #include "mlp/idx.hpp"
 
 namespace mlp {
@@ -108,6 +109,44 @@ TEST(Idx, CorruptGzipIsAnError) {
     testing::write_bytes(dir + "/x.gz", junk);
     const std::string e = error_of([&] { read_idx_dataset(dir + "/x.gz", dir + "/x.gz", "t"); });
     EXPECT_NE(e.find(dir + "/x.gz: cannot decompress"), std::string::npos) << e;
+}
+
+TEST(Idx, TruncatedHeaderIsAnError) {
+    const std::vector<std::uint8_t> b = {0, 0, 8, 3, 0};
+    const std::string e = error_of([&] { parse_idx_images(b, "f"); });
+    EXPECT_NE(e.find("truncated IDX header"), std::string::npos) << e;
+}
+
+TEST(Idx, TrailingBytesAreAnError) {
+    EXPECT_EQ(error_of([] { parse_idx_labels(label_file({1, 2}), "f"); }), "");
+    auto b = label_file({1, 2});
+    b.push_back(9);
+    const std::string e = error_of([&] { parse_idx_labels(b, "f"); });
+    EXPECT_NE(e.find("after the declared data"), std::string::npos) << e;
+}
+
+TEST(Idx, MissingFileSaysNoSuchFile) {
+    const std::string e = error_of([] { read_file("no/such/file"); });
+    EXPECT_NE(e.find("no/such/file: no such file"), std::string::npos) << e;
+}
+
+TEST(Idx, DatasetRecordsEachFilesSha256) {
+    const std::string dir = testing::scratch_dir("idx_sha");
+    const auto images = image_file(3, 2, 2, 12);
+    testing::write_bytes(dir + "/img", images);
+    testing::write_bytes(dir + "/lab", label_file({1, 2, 3}));
+    const Dataset d = read_idx_dataset(dir + "/img", dir + "/lab", "t");
+    EXPECT_EQ(d.checksums.at("img"), sha256_hex(images.data(), images.size()));
+}
+
+TEST(Sha256, KnownVectors) {
+    const std::string abc = "abc";
+    EXPECT_EQ(sha256_hex(reinterpret_cast<const std::uint8_t*>(abc.data()), 3),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex(nullptr, 0), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const std::string long_text(1000, 'a');
+    EXPECT_EQ(sha256_hex(reinterpret_cast<const std::uint8_t*>(long_text.data()), long_text.size()),
+              "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
 
 // The Debian package dataset-fashion-mnist: gzipped IDX, 6000 train and 1000 test images per class.
