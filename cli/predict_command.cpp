@@ -52,9 +52,8 @@ Dataset read_input(const std::string& path, int D, const ModelInfo& info, const 
         const std::string text = read_text(path);
         CsvOptions options;
         options.has_label = false;
-        CsvTable table = parse_csv(text, path, options);
-        if (table.features == D + 1) {
-            // A row with its label column: the run's config says which column that is.
+        if (csv_width(text, path) == D + 1) {
+            // Rows with their label column: the run's config says which column that is.
             const std::string config_path = run_dir + "/config.toml";
             if (file_exists(config_path)) {
                 const Config config = load_config(config_path);
@@ -63,8 +62,8 @@ Dataset read_input(const std::string& path, int D, const ModelInfo& info, const 
                 options.header = config.data.header;
             }
             options.has_label = true;
-            table = parse_csv(text, path, options);
         }
+        const CsvTable table = parse_csv(text, path, options);
         require(table.features == D, path + ": rows have " + std::to_string(table.features) +
                                          " feature columns, the model takes " + std::to_string(D));
         data.rows = table.rows;

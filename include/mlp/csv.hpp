@@ -30,6 +30,9 @@ struct CsvTable {
 
 CsvTable parse_csv(const std::string& text, const std::string& name, const CsvOptions& options);
 CsvTable read_csv(const std::string& path, const CsvOptions& options);
+// Fields in the first non-blank line (0 for an empty text): tells a labelled table from
+// bare feature rows before either is parsed.
+int csv_width(const std::string& text, const std::string& name);
 
 // Datasets (one per table) sharing one class list. Integer labels are class indices
 // (K = max + 1, or class_names.size() when names are given); word labels map to

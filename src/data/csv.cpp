@@ -71,6 +71,20 @@ std::string list_columns(const std::vector<std::string>& columns) {
 
 }  // namespace
 
+int csv_width(const std::string& text, const std::string& name) {
+    int number = 0;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        ++number;
+        const std::string line = text.substr(start, end - start);
+        if (!trim(line).empty())
+            return static_cast<int>(split_fields(line, name + ":" + std::to_string(number)).size());
+        start = end + 1;
+    }
+    return 0;
+}
+
 CsvTable parse_csv(const std::string& text, const std::string& name, const CsvOptions& options) {
     CsvTable table;
     // Non-blank lines with their numbers.

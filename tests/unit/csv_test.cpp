@@ -114,6 +114,11 @@ TEST(Csv, IntegerLabelsAreClassIndices) {
     EXPECT_NE(e.find("t.csv:1: label 2 is out of range (expected 0..1 for the 2 class_names)"), std::string::npos) << e;
 }
 
+TEST(Csv, WidthOfTheFirstNonBlankLine) {
+    EXPECT_EQ(csv_width("\n\n\"a,b\",c,d\n1,2\n", "w.csv"), 3);
+    EXPECT_EQ(csv_width("\n", "w.csv"), 0);
+}
+
 TEST(Csv, LoadDataWithATestFile) {
     const std::string dir = testing::scratch_dir("csv_load");
     std::string train = "f1,f2,label\n", test = "f1,f2,label\n";
