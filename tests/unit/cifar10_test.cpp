@@ -121,6 +121,21 @@ TEST(Cifar10, SharedCopyMatchesItsReadme) {
     }
 }
 
+// Memory: the 50,000 training images stay one uint8 copy (150 MiB); floats are made per batch.
+TEST(Cifar10, TrainingSetStaysUint8) {
+    DataConfig config;
+    config.dataset = "cifar10";
+    config.dir = std::string(MLP_SHARED_DATA) + "/cifar-10-batches-bin";
+    config.normalize = "per_channel";
+    const DataSplits data = load_data(config);
+    EXPECT_TRUE(data.train_data->is_u8());
+    EXPECT_TRUE(data.train_data->f32.empty());
+    EXPECT_EQ(data.train_data->u8.size(), std::size_t(50000) * kCifarPixels);
+    EXPECT_TRUE(data.test_data->f32.empty());
+    EXPECT_EQ(data.train.size(), 45000);  // 5,000 held out for validation by default
+    EXPECT_EQ(data.validation.size(), 5000);
+}
+
 TEST(Cifar10, DataShapeReadsNoPixels) {
     DataConfig config;
     config.dataset = "cifar10";
