@@ -93,6 +93,16 @@ std::string npy_section(const std::string& dir) {
            "\nclass_names = [\"left\", \"right\"]\nstratified = true\n";
 }
 
+TEST(DataCli, DataInfoAndPredictHaveHelp) {
+    for (const char* sub : {"data info", "predict"}) {
+        const CommandResult r = run_mlp(std::string(sub) + " --help");
+        EXPECT_EQ(r.status, 0) << sub;
+        EXPECT_NE(r.out.find(sub == std::string("predict") ? "--model" : "--config"), std::string::npos) << r.out;
+    }
+    const CommandResult bare = run_mlp("data");
+    EXPECT_NE(bare.status, 0);
+}
+
 // ---- mlp train on each dataset kind -------------------------------------------------
 
 TEST(DataCli, TrainsOnFashionMnistFromTheDebianPackage) {
