@@ -292,21 +292,21 @@ TEST(DataCli, RaggedCsvRowIsAnError) {
 TEST(DataCli, UndecodableImageIsAnError) {
     const std::string dir = testing::scratch_dir("cli_bad_image");
     std::vector<std::uint8_t> rgb(4 * 4 * 3, 7);
-    std::filesystem::create_directories(dir + "/root/a");
-    ASSERT_NE(stbi_write_png((dir + "/root/a/ok.png").c_str(), 4, 4, 3, rgb.data(), 12), 0);
-    testing::write_text(dir + "/root/a/z.jpg", "not a jpeg at all");
-    expect_train_error(dir, "dataset = \"images\"\ndir = " + quoted(dir + "/root") + "\n",
-                       dir + "/root/a/z.jpg: cannot decode image (");
+    std::filesystem::create_directories(dir + "/folder/a");
+    ASSERT_NE(stbi_write_png((dir + "/folder/a/ok.png").c_str(), 4, 4, 3, rgb.data(), 12), 0);
+    testing::write_text(dir + "/folder/a/z.jpg", "not a jpeg at all");
+    expect_train_error(dir, "dataset = \"images\"\ndir = " + quoted(dir + "/folder") + "\n",
+                       dir + "/folder/a/z.jpg: cannot decode image (");
 }
 
 TEST(DataCli, EmptyClassFolderIsAnError) {
     const std::string dir = testing::scratch_dir("cli_empty_class");
     std::vector<std::uint8_t> rgb(4 * 4 * 3, 7);
-    std::filesystem::create_directories(dir + "/root/a");
-    std::filesystem::create_directories(dir + "/root/b");
-    ASSERT_NE(stbi_write_png((dir + "/root/a/ok.png").c_str(), 4, 4, 3, rgb.data(), 12), 0);
-    expect_train_error(dir, "dataset = \"images\"\ndir = " + quoted(dir + "/root") + "\n",
-                       dir + "/root/b: empty class folder (expected .png, .jpg");
+    std::filesystem::create_directories(dir + "/folder/a");
+    std::filesystem::create_directories(dir + "/folder/b");
+    ASSERT_NE(stbi_write_png((dir + "/folder/a/ok.png").c_str(), 4, 4, 3, rgb.data(), 12), 0);
+    expect_train_error(dir, "dataset = \"images\"\ndir = " + quoted(dir + "/folder") + "\n",
+                       dir + "/folder/b: empty class folder (expected .png, .jpg");
 }
 
 TEST(DataCli, MismatchedFeatureAndLabelCountsAreAnError) {
