@@ -38,6 +38,21 @@ struct GradcheckOptions {
 };
 int gradcheck_command(const GradcheckOptions& options);
 
+// `mlp data info`: counts per class and split, shapes, statistics and checksums of a
+// config's data. (`mlp data` is a group: further data sub-commands sit beside `info`.)
+struct DataInfoOptions {
+    std::string config;
+    std::vector<std::string> overrides;
+};
+int data_info_command(const DataInfoOptions& options);
+
+// `mlp predict`: class probabilities of a trained model for images, .npy or .csv inputs.
+struct PredictOptions {
+    std::string model;                // run directory or model.safetensors
+    std::vector<std::string> inputs;  // files
+};
+int predict_command(const PredictOptions& options);
+
 struct SearchOptions {
     std::string config;  // an experiment config with a [search] section
     std::string out;     // "" → runs/<stem>-search

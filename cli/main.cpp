@@ -1,5 +1,5 @@
-// `mlp`: train | eval | info | gradcheck | search | reproduce | contour | gradient-cost. Parses arguments with CLI11 and turns every
-// mlp::Error into one line `mlp: error: ...` on stderr and exit status 1.
+// `mlp`: train | eval | info | gradcheck | predict | data | search | reproduce | contour | gradient-cost.
+// Parses arguments with CLI11 and turns every mlp::Error into one line `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -40,6 +40,21 @@ int main(int argc, char** argv) {
     check_cmd->add_option("--batch", check.batch, "Batch size of the check")->check(CLI::Range(1, 1024));
     check_cmd->add_option("--samples", check.samples, "Entries checked per tensor (0 = all)")->check(CLI::NonNegativeNumber);
     check_cmd->add_flag("--random-inputs", check.random_inputs, "Use Gaussian inputs instead of the dataset");
+
+    mlp::PredictOptions predict;
+    auto* predict_cmd = app.add_subcommand("predict", "Class probabilities of a trained model for new inputs");
+    predict_cmd->add_option("--model", predict.model, "Run directory (or its model.safetensors)")->required();
+    predict_cmd->add_option("inputs", predict.inputs, "Image files (png, jpg, ...), .npy arrays or .csv rows")
+        ->required();
+
+    // `mlp data <sub-command>`: dataset inspection.
+    auto* data_cmd = app.add_subcommand("data", "Inspect the data a config loads");
+    data_cmd->require_subcommand(1);
+    mlp::DataInfoOptions data_info;
+    auto* data_info_cmd =
+        data_cmd->add_subcommand("info", "Rows per class and split, shapes, mean/std and checksums of a config's data");
+    data_info_cmd->add_option("--config", data_info.config, "Experiment config (TOML)")->required();
+    data_info_cmd->add_option("--set", data_info.overrides, "Override a setting: section.key=value (repeatable)");
 
     mlp::SearchOptions search;
     auto* search_cmd = app.add_subcommand("search", "Grid or random hyper-parameter search over a config's [search] section");
@@ -90,6 +105,8 @@ int main(int argc, char** argv) {
         if (*eval_cmd) return mlp::eval_command(eval);
         if (*info_cmd) return mlp::info_command(info);
         if (*check_cmd) return mlp::gradcheck_command(check);
+        if (*predict_cmd) return mlp::predict_command(predict);
+        if (*data_info_cmd) return mlp::data_info_command(data_info);
         if (*search_cmd) return mlp::search_command(search);
         if (*reproduce_cmd) return mlp::reproduce_command(reproduce);
         if (*contour_cmd) return mlp::contour_command(contour);

@@ -11,6 +11,8 @@ packages=(
     nlohmann-json3-dev   # metrics.json and safetensors headers
     libcli11-dev         # command-line parsing with --help on every sub-command
     libgtest-dev         # unit tests
+    libstb-dev           # stb_image/stb_image_resize: image-folder datasets and `mlp predict` on images
+    dataset-fashion-mnist  # Fashion-MNIST (gzipped IDX, ~30 MB) for dataset = "fashion-mnist" and its tests
     "$@"
 )
 missing=()
