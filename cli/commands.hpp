@@ -12,6 +12,7 @@ struct TrainOptions {
     std::string out;        // run directory; "" → runs/<name>
     std::string init_from;  // a model.safetensors (or run directory) to start from
     bool quiet = false;
+    bool no_report = false;  // skip writing report.html and figures at the end
 };
 int train_command(const TrainOptions& options);
 
@@ -36,5 +37,21 @@ struct GradcheckOptions {
     bool random_inputs = false;  // Gaussian inputs instead of the dataset's first rows
 };
 int gradcheck_command(const GradcheckOptions& options);
+
+struct ReportOptions {
+    std::vector<std::string> runs;  // run directories
+    std::string out;                // "" → the run directory (one run) or runs/comparison
+};
+int report_command(const ReportOptions& options);
+// Writes the report of run_dirs into out (same defaults); returns the path of report.html.
+std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet);
+
+struct DataShowOptions {
+    std::string config;
+    std::vector<std::string> overrides;
+    int per_class = 8;
+    std::string out;  // "" → <dataset>_samples.png
+};
+int data_show_command(const DataShowOptions& options);
 
 }  // namespace mlp

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     train_cmd->add_option("--out", train.out, "Run directory (default runs/<name>)");
     train_cmd->add_option("--init-from", train.init_from, "Start from the weights of a run directory or model file");
     train_cmd->add_flag("--quiet", train.quiet, "Print only the final summary");
+    train_cmd->add_flag("--no-report", train.no_report, "Do not write figures and report.html into the run directory");
 
     mlp::EvalOptions eval;
     auto* eval_cmd = app.add_subcommand("eval", "Evaluate a trained model: loss, accuracy, confusion matrix");
@@ -40,12 +41,28 @@ int main(int argc, char** argv) {
     check_cmd->add_option("--samples", check.samples, "Entries checked per tensor (0 = all)")->check(CLI::NonNegativeNumber);
     check_cmd->add_flag("--random-inputs", check.random_inputs, "Use Gaussian inputs instead of the dataset");
 
+    mlp::ReportOptions report;
+    auto* report_cmd = app.add_subcommand("report", "Figures, summary table and report.html of one or several runs");
+    report_cmd->add_option("runs", report.runs, "Run directories (several: curves overlaid, one table)")->required();
+    report_cmd->add_option("--out", report.out, "Output directory (default: the run directory, or runs/comparison)");
+
+    auto* data_cmd = app.add_subcommand("data", "Look at a dataset");
+    data_cmd->require_subcommand(1);
+    mlp::DataShowOptions data_show;
+    auto* data_show_cmd = data_cmd->add_subcommand("show", "Write a grid of random training images per class (PNG)");
+    data_show_cmd->add_option("--config", data_show.config, "Experiment config (TOML)")->required();
+    data_show_cmd->add_option("--set", data_show.overrides, "Override a setting: section.key=value (repeatable)");
+    data_show_cmd->add_option("--per-class", data_show.per_class, "Images per class")->check(CLI::Range(1, 64));
+    data_show_cmd->add_option("--out", data_show.out, "PNG file (default <dataset>_samples.png)");
+
     try {
         app.parse(argc, argv);
         if (*train_cmd) return mlp::train_command(train);
         if (*eval_cmd) return mlp::eval_command(eval);
         if (*info_cmd) return mlp::info_command(info);
         if (*check_cmd) return mlp::gradcheck_command(check);
+        if (*report_cmd) return mlp::report_command(report);
+        if (*data_show_cmd) return mlp::data_show_command(data_show);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const mlp::Error& e) {
