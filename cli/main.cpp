@@ -1,4 +1,4 @@
-// `mlp`: train | eval | info | gradcheck. Parses arguments with CLI11 and turns every
+// `mlp`: train | eval | info | gradcheck | report | data show | search | reproduce. Parses arguments with CLI11 and turns every
 // mlp::Error into one line `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -55,6 +55,21 @@ int main(int argc, char** argv) {
     data_show_cmd->add_option("--per-class", data_show.per_class, "Images per class")->check(CLI::Range(1, 64));
     data_show_cmd->add_option("--out", data_show.out, "PNG file (default <dataset>_samples.png)");
 
+    mlp::SearchOptions search;
+    auto* search_cmd = app.add_subcommand("search", "Grid or random hyper-parameter search over a config's [search] section");
+    search_cmd->add_option("--config", search.config, "Experiment config with a [search] section")->required();
+    search_cmd->add_option("--out", search.out, "Search directory (default runs/<name>-search); rerun to resume");
+    search_cmd->add_option("--workers", search.workers, "Trials run in parallel (default search.workers)")
+        ->check(CLI::Range(1, 64));
+
+    mlp::ReproduceOptions reproduce;
+    auto* reproduce_cmd = app.add_subcommand("reproduce", "Run a group of course experiments and summarise them");
+    reproduce_cmd->add_option("group", reproduce.group, "Group: a folder of experiments/ with a group.toml")->required();
+    reproduce_cmd->add_option("--out", reproduce.out, "Results directory (default results/<group>)");
+    reproduce_cmd->add_option("--runs", reproduce.runs, "Where the runs go (default runs/<group>)");
+    reproduce_cmd->add_flag("--quick", reproduce.quick, "1 epoch on 600 images, into runs/<group>-quick and results/<group>-quick");
+    reproduce_cmd->add_option("--only", reproduce.only, "Only these runs (config names)");
+
     try {
         app.parse(argc, argv);
         if (*train_cmd) return mlp::train_command(train);
@@ -63,6 +78,8 @@ int main(int argc, char** argv) {
         if (*check_cmd) return mlp::gradcheck_command(check);
         if (*report_cmd) return mlp::report_command(report);
         if (*data_show_cmd) return mlp::data_show_command(data_show);
+        if (*search_cmd) return mlp::search_command(search);
+        if (*reproduce_cmd) return mlp::reproduce_command(reproduce);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const mlp::Error& e) {

@@ -1,10 +1,8 @@
-// Helpers of the report tests: decode a PNG with Cairo and count its colours, run the
-// built `mlp` binary capturing exit code, stdout and stderr, and make scratch directories.
+// Helpers of the report tests: decode a PNG with Cairo and count its colours, and run the
+// built `mlp` with stdout and stderr kept apart (test_util.hpp's run() merges them).
 #pragma once
 #include <cairo.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -17,6 +15,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "test_util.hpp"
 
 namespace mlp::test {
 
@@ -106,35 +106,32 @@ struct Result {
     std::string out, err;
 };
 
-// Runs a shell command line (cwd: the source tree, as ctest sets it); stdout and stderr captured.
+// Runs a shell command line from the source tree; stdout and stderr captured separately
+// into files of the directory `scratch`.
 inline Result run(const std::string& command, const std::string& scratch) {
     const std::string out = scratch + "/cmd.out", err = scratch + "/cmd.err";
-    const int status = std::system((command + " >" + out + " 2>" + err).c_str());
+    // The parentheses keep run()'s trailing 2>&1 from merging the two streams again.
+    const CommandResult status = run("(" + command + " >'" + out + "' 2>'" + err + "')");
     Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.code = status.status;
     r.out = slurp(out);
     r.err = slurp(err);
     return r;
 }
 
-inline std::string mlp_binary() { return MLP_BINARY; }
-
-// A fresh directory for one test, removed at the end of the test.
+// A fresh directory for one test (test_util's temp_dir named after the test), removed at its end.
 class Scratch {
 public:
     Scratch() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        path_ = std::filesystem::temp_directory_path() /
-                ("mlp_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" + std::to_string(getpid()));
-        std::filesystem::remove_all(path_);
-        std::filesystem::create_directories(path_);
+        path_ = temp_dir(std::string(info->test_suite_name()) + "_" + info->name());
     }
     ~Scratch() { std::filesystem::remove_all(path_); }
-    std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-    std::string str() const { return path_.string(); }
+    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+    std::string str() const { return path_; }
 
 private:
-    std::filesystem::path path_;
+    std::string path_;
 };
 
 // A small MNIST run: 2000 training rows, 500 for validation, one epoch (about a second).
