@@ -35,6 +35,17 @@ struct Decoded {
         }
         return n;
     }
+    // The pixels of the rectangle (x, y, w, h), clipped to the image.
+    Decoded crop(int x, int y, int w, int h) const {
+        Decoded c;
+        const int x0 = std::max(0, x), y0 = std::max(0, y);
+        const int x1 = std::min(width, x + w), y1 = std::min(height, y + h);
+        c.width = std::max(0, x1 - x0);
+        c.height = std::max(0, y1 - y0);
+        for (int row = y0; row < y1; ++row)
+            for (int col = x0; col < x1; ++col) c.rgb.push_back(rgb[std::size_t(row) * width + col]);
+        return c;
+    }
     // Fraction of pixels that differ from the most common colour (the background).
     double ink() const {
         std::map<std::uint32_t, long> counts;
