@@ -33,7 +33,8 @@ struct CurveRun {
 // Loss (log scale when it spans a wide range) and accuracy (y-range zoomed onto the part
 // where runs differ) against steps, epochs on the top axis; train dashed, validation
 // solid, one colour per run. Runs without validation data draw train curves only.
-Png learning_curves_png(const std::vector<CurveRun>& runs);
+// A non-empty title is set above both panels (figures that stand alone in a document).
+Png learning_curves_png(const std::vector<CurveRun>& runs, const std::string& title = "");
 
 // --- weight_images.cpp
 // One tile per column of W (D, H) reshaped to image_shape {C, H, W}: grey inputs with a

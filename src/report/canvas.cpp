@@ -175,7 +175,7 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
 std::vector<double> log_ticks(double lo, double hi) {
     std::vector<double> ticks;
     const int first = int(std::floor(std::log10(lo))), last = int(std::ceil(std::log10(hi)));
-    const bool narrow = last - first <= 2;
+    const bool narrow = last - first <= 3;  // up to 3 decades: 1-2-5 labels still fit
     for (int k = first; k <= last; ++k)
         for (double m : narrow ? std::vector<double>{1, 2, 5} : std::vector<double>{1}) {
             const double v = m * std::pow(10.0, k);

@@ -99,10 +99,13 @@ void draw_panel(Canvas& c, const Panel& p, const std::vector<CurveRun>& runs, do
     }
     c.text(p.left - 46, (kTop + kBottom) / 2, y_title, 11, 0.5, 0.5, draw::kInk, draw::Weight::normal, -M_PI / 2);
     // Steps on the bottom axis.
-    for (double v : draw::nice_ticks(0, max_step, 6)) {
+    const auto xticks = draw::nice_ticks(0, max_step, 6);
+    const bool thousands = !xticks.empty() && xticks.back() >= 1e4;  // "5k, 10k", not "5000, 10k"
+    for (double v : xticks) {
         const double x = p.x(v, max_step);
         c.line(x, kBottom, x, kBottom + 4, draw::kMuted, 0.8);
-        c.text(x, kBottom + 8, draw::tick_label(v), 10, 0.5, 0.0, draw::kMuted);
+        const std::string label = thousands && v != 0 ? draw::tick_label(v / 1000) + "k" : draw::tick_label(v);
+        c.text(x, kBottom + 8, label, 10, 0.5, 0.0, draw::kMuted);
     }
     c.text((p.left + p.right) / 2, kBottom + 26, "steps", 11, 0.5, 0.0);
     // Epochs on the top axis.
@@ -119,9 +122,12 @@ void draw_panel(Canvas& c, const Panel& p, const std::vector<CurveRun>& runs, do
     cairo_save(cr);
     cairo_rectangle(cr, p.left, kTop, p.right - p.left, kBottom - kTop);
     cairo_clip(cr);
+    // Markers at each check when every run has few checks (the same for all runs, so the
+    // overlay does not look as if runs were measured differently).
+    bool dots = true;
+    for (const auto& run : runs) dots = dots && run.history.size() <= 25;
     for (std::size_t r = 0; r < runs.size(); ++r) {
         const Rgb colour = draw::palette(int(r));
-        const bool dots = runs[r].history.size() <= 25;
         for (const Field* field : {&train, &val}) {
             const bool is_train = field == &train;
             bool open = false;
@@ -174,9 +180,13 @@ double draw_legend(Canvas& c, double top, const std::vector<CurveRun>& runs, boo
     if (any_validation) entries.push_back({"validation", draw::kMuted, false});
     double x = 64, y = top;
     const double row_height = 20;
-    for (const auto& e : entries) {
-        const double w = 30 + c.text_width(e.label, 11) + 22;
-        if (x + w > kWidth - 20 && x > 64) {
+    auto width_of = [&](const Entry& e) { return 30 + c.text_width(e.label, 11) + 22; };
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const Entry& e = entries[i];
+        const double w = width_of(e);
+        // The two line-style keys (train, validation) stay together on one row.
+        const double needed = e.dashed && i + 1 < entries.size() ? w + width_of(entries[i + 1]) : w;
+        if (x + needed > kWidth - 20 && x > 64) {
             x = 64;
             y += row_height;
         }
@@ -195,7 +205,7 @@ double draw_legend(Canvas& c, double top, const std::vector<CurveRun>& runs, boo
 
 }  // namespace
 
-Png learning_curves_png(const std::vector<CurveRun>& runs) {
+Png learning_curves_png(const std::vector<CurveRun>& runs, const std::string& title) {
     const Field train_loss = [](const HistoryRow& r) { return r.train_loss; };
     const Field val_loss = [](const HistoryRow& r) { return r.val_loss; };
     const Field train_acc = [](const HistoryRow& r) { return r.train_acc; };
@@ -232,7 +242,13 @@ Png learning_curves_png(const std::vector<CurveRun>& runs) {
     const double legend_top = kBottom + 52;
     Canvas probe(1, 1);
     const double height = legend_top + draw_legend(probe, legend_top, runs, any_validation, false) + 10;
-    Canvas c(kWidth, height);
+    const double header = title.empty() ? 0 : 36;  // the figure's own title above both panels
+    Canvas c(kWidth, header + height);
+    if (!title.empty()) {
+        c.text(kWidth / 2, 10, title, c.fit(title, 16, kWidth - 40, draw::Weight::bold), 0.5, 0.0, draw::kInk,
+               draw::Weight::bold);
+        cairo_translate(c.cr(), 0, header);
+    }
     draw_panel(c, {76, kPanel - 18}, runs, max_step, loss, train_loss, val_loss, false,
                loss.log ? "Loss (log scale)" : "Loss", "cross-entropy", steps_per_epoch, epoch_title);
     draw_panel(c, {kPanel + 76, kWidth - 18}, runs, max_step, acc, train_acc, val_acc, true,
