@@ -44,7 +44,10 @@ struct ReportOptions {
 };
 int report_command(const ReportOptions& options);
 // Writes the report of run_dirs into out (same defaults); returns the path of report.html.
-std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet);
+// labels (optional, one per run) name the runs in legends and tables instead of their
+// directory names.
+std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet,
+                             const std::vector<std::string>& labels = {});
 
 struct DataShowOptions {
     std::string config;

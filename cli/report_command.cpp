@@ -41,7 +41,7 @@ std::string label_of(const std::string& dir) {
     return name.empty() || name == "." ? "run" : name;
 }
 
-void load_run(const std::string& dir, LoadedRuns& loaded, bool quiet) {
+void load_run(const std::string& dir, const std::string& label, LoadedRuns& loaded, bool quiet) {
     std::error_code ec;
     require(std::filesystem::is_directory(dir, ec), dir + ": not a directory (expected a run directory from mlp train)");
     ReportRun run;
@@ -80,7 +80,7 @@ void load_run(const std::string& dir, LoadedRuns& loaded, bool quiet) {
     run.data = loaded.data[key].get();
     if (run.data == nullptr && run.data_note.empty()) run.data_note = "the run's data could not be loaded";
 
-    run.label = label_of(dir);
+    run.label = label.empty() ? label_of(dir) : label;
     int same = 1;
     for (const auto& other : loaded.runs)
         if (other.label == run.label || other.label.rfind(run.label + " (", 0) == 0) ++same;
@@ -90,10 +90,11 @@ void load_run(const std::string& dir, LoadedRuns& loaded, bool quiet) {
 
 }  // namespace
 
-std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet) {
+std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet,
+                             const std::vector<std::string>& labels) {
     require(!run_dirs.empty(), "report: give at least one run directory");
     LoadedRuns loaded;
-    for (const auto& dir : run_dirs) load_run(dir, loaded, quiet);
+    for (std::size_t i = 0; i < run_dirs.size(); ++i) load_run(run_dirs[i], i < labels.size() ? labels[i] : "", loaded, quiet);
     const std::string out_dir = !out.empty() ? out : run_dirs.size() == 1 ? run_dirs[0] : "runs/comparison";
     make_directories(out_dir);
     return write_report(loaded.runs, out_dir);
