@@ -12,6 +12,7 @@ struct TrainOptions {
     std::string out;        // run directory; "" → runs/<name>
     std::string init_from;  // a model.safetensors (or run directory) to start from
     bool quiet = false;
+    bool no_report = false;  // skip writing report.html and figures at the end
 };
 int train_command(const TrainOptions& options);
 
@@ -52,6 +53,25 @@ struct PredictOptions {
     std::vector<std::string> inputs;  // files
 };
 int predict_command(const PredictOptions& options);
+
+struct ReportOptions {
+    std::vector<std::string> runs;  // run directories
+    std::string out;                // "" → the run directory (one run) or runs/comparison
+};
+int report_command(const ReportOptions& options);
+// Writes the report of run_dirs into out (same defaults); returns the path of report.html.
+// labels (optional, one per run) name the runs in legends and tables instead of their
+// directory names.
+std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet,
+                             const std::vector<std::string>& labels = {});
+
+struct DataShowOptions {
+    std::string config;
+    std::vector<std::string> overrides;
+    int per_class = 8;
+    std::string out;  // "" → <dataset>_samples.png
+};
+int data_show_command(const DataShowOptions& options);
 
 struct SearchOptions {
     std::string config;  // an experiment config with a [search] section

@@ -1,5 +1,6 @@
-// `mlp`: train | eval | info | gradcheck | predict | data | search | reproduce | contour | gradient-cost.
-// Parses arguments with CLI11 and turns every mlp::Error into one line `mlp: error: ...` on stderr and exit status 1.
+// `mlp`: train | eval | info | gradcheck | predict | report | data info/show | search | reproduce |
+// contour | gradient-cost. Parses arguments with CLI11 and turns every mlp::Error into one line
+// `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
     train_cmd->add_option("--out", train.out, "Run directory (default runs/<name>)");
     train_cmd->add_option("--init-from", train.init_from, "Start from the weights of a run directory or model file");
     train_cmd->add_flag("--quiet", train.quiet, "Print only the final summary");
+    train_cmd->add_flag("--no-report", train.no_report, "Do not write figures and report.html into the run directory");
 
     mlp::EvalOptions eval;
     auto* eval_cmd = app.add_subcommand("eval", "Evaluate a trained model: loss, accuracy, confusion matrix");
@@ -48,13 +50,25 @@ int main(int argc, char** argv) {
         ->required();
 
     // `mlp data <sub-command>`: dataset inspection.
-    auto* data_cmd = app.add_subcommand("data", "Inspect the data a config loads");
+    auto* data_cmd = app.add_subcommand("data", "Inspect the data a config loads: counts, statistics, sample images");
     data_cmd->require_subcommand(1);
     mlp::DataInfoOptions data_info;
     auto* data_info_cmd =
         data_cmd->add_subcommand("info", "Rows per class and split, shapes, mean/std and checksums of a config's data");
     data_info_cmd->add_option("--config", data_info.config, "Experiment config (TOML)")->required();
     data_info_cmd->add_option("--set", data_info.overrides, "Override a setting: section.key=value (repeatable)");
+
+    mlp::ReportOptions report;
+    auto* report_cmd = app.add_subcommand("report", "Figures, summary table and report.html of one or several runs");
+    report_cmd->add_option("runs", report.runs, "Run directories (several: curves overlaid, one table)")->required();
+    report_cmd->add_option("--out", report.out, "Output directory (default: the run directory, or runs/comparison)");
+
+    mlp::DataShowOptions data_show;
+    auto* data_show_cmd = data_cmd->add_subcommand("show", "Write a grid of random training images per class (PNG)");
+    data_show_cmd->add_option("--config", data_show.config, "Experiment config (TOML)")->required();
+    data_show_cmd->add_option("--set", data_show.overrides, "Override a setting: section.key=value (repeatable)");
+    data_show_cmd->add_option("--per-class", data_show.per_class, "Images per class")->check(CLI::Range(1, 64));
+    data_show_cmd->add_option("--out", data_show.out, "PNG file (default <dataset>_samples.png)");
 
     mlp::SearchOptions search;
     auto* search_cmd = app.add_subcommand("search", "Grid or random hyper-parameter search over a config's [search] section");
@@ -107,6 +121,8 @@ int main(int argc, char** argv) {
         if (*check_cmd) return mlp::gradcheck_command(check);
         if (*predict_cmd) return mlp::predict_command(predict);
         if (*data_info_cmd) return mlp::data_info_command(data_info);
+        if (*report_cmd) return mlp::report_command(report);
+        if (*data_show_cmd) return mlp::data_show_command(data_show);
         if (*search_cmd) return mlp::search_command(search);
         if (*reproduce_cmd) return mlp::reproduce_command(reproduce);
         if (*contour_cmd) return mlp::contour_command(contour);

@@ -1,8 +1,10 @@
 // `mlp reproduce GROUP`: runs every experiment of experiments/GROUP/group.toml under each
 // protocol (as `mlp train` child processes), reusing finished runs whose resolved config is
-// unchanged, and writes results/GROUP/summary.md: our figures beside the report's.
+// unchanged, and writes results/GROUP/summary.md: our figures beside the report's, and the
+// group's [[figure]] entries (learning curves of several runs overlaid) as PNGs beside it.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,7 +16,9 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "mlp/error.hpp"
+#include "mlp/figures.hpp"
 #include "mlp/file.hpp"
+#include "run_dir.hpp"
 
 namespace mlp {
 namespace {
@@ -39,12 +43,19 @@ struct GroupCommand {
     std::vector<std::string> args, quick_args;
 };
 
+// A [[figure]] of group.toml: the learning curves of `runs` (config names) overlaid.
+struct GroupFigure {
+    std::string name, title;
+    std::vector<std::string> runs;
+};
+
 struct Group {
     std::string name, dir, title, description;
     std::vector<Protocol> protocols;
     std::vector<GroupRun> runs;
     std::vector<std::int64_t> seeds;  // every run is repeated with each; empty → the config's own seed
     std::vector<GroupCommand> commands;
+    std::vector<GroupFigure> figures;
     toml::table table;
 };
 
@@ -114,6 +125,26 @@ Group load_group(const std::string& group) {
     if (const toml::array* commands = g.table["command"].as_array())
         for (const auto& node : *commands) g.commands.push_back(load_command(node, path));
     require(!g.runs.empty() || !g.commands.empty(), path + ": no [[run]] or [[command]] entries");
+    if (const toml::node* figures = g.table.get("figure")) {
+        const toml::array* list = figures->as_array();
+        require(list != nullptr, path + ": figure: expected [[figure]] tables");
+        for (const auto& node : *list) {
+            const toml::table* t = node.as_table();
+            require(t && (*t)["name"].is_string(), path + ": every [[figure]] needs name = \"file-stem\"");
+            GroupFigure f;
+            f.name = (*t)["name"].value_or(std::string());
+            const std::string where = path + ": figure " + f.name;
+            require(!f.name.empty() && f.name.find_first_of("/\\ ") == std::string::npos,
+                    where + ": name must be a file stem (no spaces or slashes)");
+            f.title = (*t)["title"].value_or(f.name);
+            f.runs = strings(t->get("runs"), where + ": runs");
+            require(!f.runs.empty(), where + ": runs: expected the names of one or more runs of this group");
+            for (const auto& name : f.runs)
+                require(std::any_of(g.runs.begin(), g.runs.end(), [&](const GroupRun& r) { return r.name == name; }),
+                        where + ": runs: '" + name + "' is not the name of a [[run]] config of this group");
+            g.figures.push_back(f);
+        }
+    }
     return g;
 }
 
@@ -135,11 +166,13 @@ bool run_child(const std::vector<std::string>& args) {
 }
 
 // Trains one run unless its directory already holds a finished run of the same config.
-bool ensure_run(const GroupRun& r, const std::vector<std::string>& overrides, const std::string& dir) {
+// Quick runs only check the configs, so they skip the per-run report (figures, report.html).
+bool ensure_run(const GroupRun& r, const std::vector<std::string>& overrides, const std::string& dir, bool quick) {
     const std::string resolved = resolved_toml(load_config(r.config, overrides));
     if (file_exists(dir + "/metrics.json") && file_exists(dir + "/config.toml") && read_text(dir + "/config.toml") == resolved)
         return true;
     std::vector<std::string> args{"train", "--quiet", "--config", r.config, "--out", dir};
+    if (quick) args.push_back("--no-report");
     for (const auto& o : overrides) args.insert(args.end(), {"--set", o});
     return run_child(args);
 }
@@ -196,6 +229,39 @@ std::string percent(double x) {
     char text[32];
     std::snprintf(text, sizeof text, "%.2f %%", 100 * x);
     return text;
+}
+
+// Draws the group's figures for one protocol into out/<figure>-<protocol>.png and returns
+// the Markdown that shows them. Runs without a history are left out and named.
+std::string draw_figures(const Group& g, const Protocol& p, const std::string& runs_dir, const std::string& out) {
+    std::ostringstream md;
+    for (const auto& f : g.figures) {
+        std::vector<CurveRun> curves;
+        std::vector<std::string> missing;
+        for (const auto& name : f.runs) {
+            const auto r = std::find_if(g.runs.begin(), g.runs.end(), [&](const GroupRun& x) { return x.name == name; });
+            const std::string history = runs_dir + "/" + p.name + "/" + name + "/history.csv";
+            if (!file_exists(history)) {
+                missing.push_back(name);
+                continue;
+            }
+            curves.push_back({r->label, parse_history_csv(read_text(history), history)});
+        }
+        md << "### " << f.title << "\n\n";
+        if (curves.empty()) {
+            md << "Not drawn: none of its runs has finished.\n\n";
+            continue;
+        }
+        const std::string file = f.name + "-" + p.name + ".png";
+        write_png(out + "/" + file, learning_curves_png(curves, f.title + " (" + p.name + " protocol)"));
+        md << "![" << f.title << "](" << file << ")\n\n";
+        if (!missing.empty()) {
+            md << "Left out (no history):";
+            for (const auto& m : missing) md << " `" << m << "`";
+            md << "\n\n";
+        }
+    }
+    return md.str();
 }
 
 struct ProtocolSummary {
@@ -300,7 +366,7 @@ int run_all(const Group& g, const ReproduceOptions& options, const std::string& 
                 const std::string dir = run_directory(runs_dir, p, r, g, i);
                 std::printf("%s / %s: %s%s\n", p.name.c_str(), r.name.c_str(), r.label.c_str(),
                             g.seeds.empty() ? "" : (" (seed " + std::to_string(g.seeds[i]) + ")").c_str());
-                if (!ensure_run(r, overrides, dir)) {
+                if (!ensure_run(r, overrides, dir, options.quick)) {
                     std::printf("  FAILED (see the error above)\n");
                     ++failed;
                 }
@@ -368,7 +434,7 @@ int reproduce_command(const ReproduceOptions& options) {
             for (const auto& o : p.overrides) md << " `" << o << "`";
             md << "\n\n";
         }
-        md << s.markdown << "\n";
+        md << s.markdown << "\n" << draw_figures(g, p, runs_dir, out);
         if (s.compared) {
             char text[200];
             std::snprintf(text, sizeof text,

@@ -1,4 +1,4 @@
-// `mlp train`: config → data → network → Trainer → run directory.
+// `mlp train`: config → data → network → Trainer → run directory (and its report).
 #include <cstdio>
 #include <filesystem>
 
@@ -104,6 +104,7 @@ int train_command(const TrainOptions& options) {
     if (val.count) std::printf("val   accuracy %s  loss %.4f\n", percent(val.accuracy).c_str(), val.loss);
     std::printf("test  accuracy %s  loss %.4f\n", percent(test.accuracy).c_str(), test.loss);
     std::printf("run directory: %s\n", out.c_str());
+    if (!options.no_report) std::printf("report: %s\n", write_run_report({out}, out, options.quiet).c_str());
     return 0;
 }
 

@@ -13,6 +13,8 @@ packages=(
     libgtest-dev         # unit tests
     libstb-dev           # stb_image/stb_image_resize: image-folder datasets and `mlp predict` on images
     dataset-fashion-mnist  # Fashion-MNIST (gzipped IDX, ~30 MB) for dataset = "fashion-mnist" and its tests
+    libcairo2-dev        # Cairo: antialiased charts, diagrams and image tiles written as PNG (src/report)
+    fonts-dejavu-core    # the font the figures' labels are set in
     "$@"
 )
 missing=()
