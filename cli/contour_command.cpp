@@ -1,5 +1,6 @@
 // `mlp contour RUN_DIR`: the loss over two weights of a trained model (all others fixed)
-// with gradient-descent and momentum trajectories; writes contour.csv and trajectories.csv.
+// with gradient-descent and momentum trajectories; writes contour.png, contour.csv,
+// trajectories.csv and summary.md.
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "mlp/error.hpp"
+#include "mlp/figures.hpp"
 #include "mlp/file.hpp"
 #include "mlp/loss_landscape.hpp"
 #include "mlp/safetensors.hpp"
@@ -26,6 +28,15 @@ int pixel_row(const ModelInfo& info, int inputs, const std::vector<int>& pixel) 
     const int row = pixel[0] * width + pixel[1];
     require(row < inputs, "--pixel maps past the model's inputs");
     return row;
+}
+
+// "W1[377, 0]: pixel (13,13) → class 0" — the axis title of one weight.
+std::string weight_name(const ContourOptions& o, const ModelInfo& info, int row, int column) {
+    std::string name = "W1[" + std::to_string(row) + ", " + std::to_string(column) + "]: ";
+    name += o.input >= 0 ? "input " + std::to_string(row)
+                         : "pixel (" + std::to_string(o.pixel[0]) + "," + std::to_string(o.pixel[1]) + ")";
+    const bool named = std::size_t(column) < info.class_names.size();
+    return name + " \u2192 class " + (named ? info.class_names[column] : std::to_string(column));
 }
 
 std::string grid_csv(const Landscape& L) {
@@ -93,12 +104,15 @@ int contour_command(const ContourOptions& o) {
     write_file_atomic(out + "/contour.csv", grid_csv(L));
     write_file_atomic(out + "/trajectories.csv", trajectories_csv(L));
     write_file_atomic(out + "/summary.md", summary_md(L, s));
+    write_png(out + "/contour.png", contour_png(L, weight_name(o, info, s.pair.row, s.pair.column_a),
+                                                weight_name(o, info, s.pair.row, s.pair.column_b),
+                                                "Loss over two weights, others fixed at their trained values"));
     std::printf("trained weights: a = %.5f, b = %.5f (layer 1, input %d, outputs %d and %d)\n", L.trained_a,
                 L.trained_b, s.pair.row, s.pair.column_a, s.pair.column_b);
     for (const auto& t : L.trajectories)
         std::printf("momentum %.2f: loss %.4f -> %.4f after %zu steps (lr %g)\n", t.momentum, t.points.front().loss,
                     t.points.back().loss, t.points.size() - 1, s.lr);
-    std::printf("wrote %s/contour.csv and trajectories.csv\n", out.c_str());
+    std::printf("wrote %s/contour.png, contour.csv, trajectories.csv and summary.md\n", out.c_str());
     return 0;
 }
 

@@ -1,10 +1,11 @@
 // `mlp gradient-cost`: seconds per full gradient, backprop against naive finite differences,
-// over a sweep of depths and widths; writes gradient_cost.csv.
+// over a sweep of depths and widths; writes gradient_cost.png, gradient_cost.csv and summary.md.
 #include <cstdio>
 #include <sstream>
 
 #include "commands.hpp"
 #include "mlp/error.hpp"
+#include "mlp/figures.hpp"
 #include "mlp/file.hpp"
 #include "mlp/gemm.hpp"
 #include "mlp/gradient_cost.hpp"
@@ -12,13 +13,7 @@
 namespace mlp {
 namespace {
 
-struct Row {
-    const char* sweep;  // "depth" or "width": which one varies
-    int depth, width;
-    GradientCost cost;
-};
-
-Row measure(const GradientCostOptions& o, const char* sweep, int depth, int width) {
+GradientCostRow measure(const GradientCostOptions& o, const char* sweep, int depth, int width) {
     Architecture arch;
     arch.inputs = o.inputs;
     arch.classes = o.classes;
@@ -28,7 +23,7 @@ Row measure(const GradientCostOptions& o, const char* sweep, int depth, int widt
     s.batch = o.batch;
     s.naive_weights = o.naive_weights;
     s.naive_budget_seconds = o.naive_seconds;
-    Row row{sweep, depth, width, measure_gradient_cost(arch, s)};
+    GradientCostRow row{sweep, depth, width, measure_gradient_cost(arch, s)};
     std::printf("depth %2d  width %4d  P %8ld  backprop %.3e s  naive %.3e s (%d weights timed)  ratio %.0f  "
                 "max rel diff %.1e\n",
                 depth, width, row.cost.parameters, row.cost.backprop_seconds, row.cost.naive_seconds,
@@ -38,7 +33,7 @@ Row measure(const GradientCostOptions& o, const char* sweep, int depth, int widt
     return row;
 }
 
-std::string to_csv(const std::vector<Row>& rows) {
+std::string to_csv(const std::vector<GradientCostRow>& rows) {
     std::ostringstream out;
     out.precision(6);
     out << "sweep,depth,width,parameters,backprop_seconds,naive_seconds,naive_measured,max_relative_difference\n";
@@ -49,7 +44,7 @@ std::string to_csv(const std::vector<Row>& rows) {
     return out.str();
 }
 
-std::string summary_md(const std::vector<Row>& rows, const GradientCostOptions& o) {
+std::string summary_md(const std::vector<GradientCostRow>& rows, const GradientCostOptions& o) {
     std::ostringstream md;
     char text[640];
     std::snprintf(text, sizeof text,
@@ -74,13 +69,16 @@ int gradient_cost_command(const GradientCostOptions& o) {
     require(!o.depths.empty() && !o.widths.empty(), "--depths and --widths need at least one value each");
     // One thread: the sweep compares two ways of computing a gradient, not thread pools.
     set_gemm_threads(1);
-    std::vector<Row> rows;
+    std::vector<GradientCostRow> rows;
     for (int d : o.depths) rows.push_back(measure(o, "depth", d, o.fixed_width));
     for (int w : o.widths) rows.push_back(measure(o, "width", o.fixed_depth, w));
     make_directories(o.out);
     write_file_atomic(o.out + "/gradient_cost.csv", to_csv(rows));
     write_file_atomic(o.out + "/summary.md", summary_md(rows, o));
-    std::printf("wrote %s/gradient_cost.csv\n", o.out.c_str());
+    write_png(o.out + "/gradient_cost.png",
+              gradient_cost_png(rows, "one thread; naive = a central difference per weight, timed on a sample and "
+                                      "scaled to all P"));
+    std::printf("wrote %s/gradient_cost.png, gradient_cost.csv and summary.md\n", o.out.c_str());
     return 0;
 }
 

@@ -9,6 +9,8 @@
 
 #include "mlp/architecture.hpp"
 #include "mlp/dataset.hpp"
+#include "mlp/gradient_cost.hpp"
+#include "mlp/loss_landscape.hpp"
 #include "mlp/network.hpp"
 #include "mlp/trainer.hpp"
 
@@ -83,5 +85,16 @@ Png sample_grid_png(const Subset& subset, int per_class, std::uint64_t seed, con
 // --- network_diagram.cpp
 // Layers as columns of units with their widths, activations and per-layer parameter counts.
 Png network_diagram_png(const Architecture& arch, std::array<int, 3> image_shape);
+
+// --- contour_plot.cpp
+// The loss over the two weights as a filled map with iso-lines (log-spaced above the
+// minimum), each optimiser path as a line with a marker per step, the trained point marked.
+Png contour_png(const Landscape& landscape, const std::string& a_name, const std::string& b_name,
+                const std::string& title);
+
+// --- gradient_cost_plot.cpp
+// Seconds per gradient on a log axis, against depth and against width: backprop and naive
+// measured, with the O(N·K²) and O(P²) predictions scaled through the measured points.
+Png gradient_cost_png(const std::vector<GradientCostRow>& rows, const std::string& title);
 
 }  // namespace mlp

@@ -2,6 +2,7 @@
 // per-weight derivative (a central finite difference for every weight), as depth and width grow.
 #pragma once
 #include <cstdint>
+#include <string>
 
 #include "mlp/architecture.hpp"
 
@@ -22,6 +23,13 @@ struct GradientCost {
     double naive_seconds = 0;     // one full gradient, = measured time × P / naive_measured
     int naive_measured = 0;       // weights whose derivative was actually computed
     double max_relative_difference = 0;  // max |naive − backprop| / max |backprop| over them
+};
+
+// One measurement of a sweep: sweep is "depth" or "width", whichever varies.
+struct GradientCostRow {
+    std::string sweep;
+    int depth = 0, width = 0;
+    GradientCost cost;
 };
 
 // Random inputs, labels and He-initialised weights; times both ways of getting ∂loss/∂w.
