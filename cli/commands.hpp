@@ -77,6 +77,7 @@ struct SearchOptions {
     std::string config;  // an experiment config with a [search] section
     std::string out;     // "" → runs/<stem>-search
     int workers = 0;     // 0 → search.workers from the config
+    int max_trials = 0;  // > 0: only the first N trials
 };
 int search_command(const SearchOptions& options);
 
@@ -104,6 +105,14 @@ struct ContourOptions {
     std::string out;  // "" → RUN_DIR/contour
 };
 int contour_command(const ContourOptions& options);
+
+struct UnitsOptions {
+    std::string model;                // run directory of a one-hidden-layer model
+    std::vector<std::string> classes;  // two class names or indices
+    int top = 8;
+    std::string out;  // "" → RUN_DIR/units
+};
+int units_command(const UnitsOptions& options);
 
 struct GradientCostOptions {
     std::vector<int> depths{1, 2, 3, 4, 6, 8};

@@ -1,5 +1,5 @@
 // `mlp`: train | eval | info | gradcheck | predict | report | data info/show | search | reproduce |
-// contour | gradient-cost. Parses arguments with CLI11 and turns every mlp::Error into one line
+// contour | units | gradient-cost. Parses arguments with CLI11 and turns every mlp::Error into one line
 // `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
     search_cmd->add_option("--out", search.out, "Search directory (default runs/<name>-search); rerun to resume");
     search_cmd->add_option("--workers", search.workers, "Trials run in parallel (default search.workers)")
         ->check(CLI::Range(1, 64));
+    search_cmd->add_option("--max-trials", search.max_trials, "Only the first N trials (a quick look)")
+        ->check(CLI::PositiveNumber);
 
     mlp::ReproduceOptions reproduce;
     auto* reproduce_cmd = app.add_subcommand("reproduce", "Run a group of course experiments and summarise them");
@@ -99,6 +101,14 @@ int main(int argc, char** argv) {
     contour_cmd->add_option("--momenta", contour.momenta, "Momentum of each path")->delimiter(',');
     contour_cmd->add_option("--start", contour.start, "Paths start at trained + DA,DB")->delimiter(',')->expected(2);
     contour_cmd->add_option("--out", contour.out, "Output directory (default RUN_DIR/contour)");
+
+    mlp::UnitsOptions units;
+    auto* units_cmd = app.add_subcommand("units", "Hidden units whose weights most separate two classes, as images");
+    units_cmd->add_option("model", units.model, "Run directory of a one-hidden-layer model")->required();
+    units_cmd->add_option("--classes", units.classes, "The two classes A,B (names or indices)")
+        ->delimiter(',')->expected(2)->required();
+    units_cmd->add_option("--top", units.top, "Units shown")->check(CLI::Range(1, 64));
+    units_cmd->add_option("--out", units.out, "Output directory (default RUN_DIR/units)");
 
     mlp::GradientCostOptions cost;
     auto* cost_cmd = app.add_subcommand("gradient-cost", "Time one gradient by backprop and by naive finite differences");
@@ -127,6 +137,7 @@ int main(int argc, char** argv) {
         if (*reproduce_cmd) return mlp::reproduce_command(reproduce);
         if (*contour_cmd) return mlp::contour_command(contour);
         if (*cost_cmd) return mlp::gradient_cost_command(cost);
+        if (*units_cmd) return mlp::units_command(units);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const mlp::Error& e) {

@@ -28,6 +28,8 @@ struct GroupRun {
     std::string name;    // the run's name: the config's, unless the entry names it
     std::string label;
     std::vector<std::string> overrides;  // the entry's own settings, applied after the protocol's
+    std::vector<std::string> requires_files;  // skipped (not failed) while any is missing
+    std::string requires_hint;                // how to make them
     std::map<std::string, double> report;  // figures quoted from the course report
 };
 
@@ -41,6 +43,7 @@ struct Protocol {
 struct GroupCommand {
     std::string name, label;
     std::vector<std::string> args, quick_args;
+    std::vector<std::string> collect;  // files copied into its results folder afterwards
 };
 
 // A [[figure]] of group.toml: the learning curves of `runs` (config names) overlaid.
@@ -82,6 +85,7 @@ GroupCommand load_command(const toml::node& node, const std::string& path) {
     c.label = (*t)["label"].value_or(c.name);
     c.args = strings((*t)["args"].node(), path + ": command " + c.name + ".args");
     c.quick_args = strings((*t)["quick_args"].node(), path + ": command " + c.name + ".quick_args");
+    c.collect = strings((*t)["collect"].node(), path + ": command " + c.name + ".collect");
     require(c.quick_args.size() % 2 == 0, path + ": command " + c.name + ".quick_args must be --option value pairs");
     require(!c.args.empty(), path + ": command " + c.name + " has empty args");
     return c;
@@ -112,6 +116,8 @@ Group load_group(const std::string& group) {
         GroupRun r;
         r.config = g.dir + "/" + (*t)["config"].value_or(std::string());
         r.overrides = strings((*t)["set"].node(), path + ": run " + r.config + ".set");
+        r.requires_files = strings((*t)["requires"].node(), path + ": run " + r.config + ".requires");
+        r.requires_hint = (*t)["requires_hint"].value_or(std::string());
         r.name = (*t)["name"].value_or(load_config(r.config, r.overrides).name);
         r.label = (*t)["label"].value_or(r.name);
         if (const toml::table* report = (*t)["report"].as_table())
@@ -211,6 +217,12 @@ bool ensure_command(const GroupCommand& c, const std::map<std::string, std::stri
     if (file_exists(dir + "/command.txt") && read_text(dir + "/command.txt") == record) return true;
     make_directories(dir);
     if (!run_child(args)) return false;
+    for (const auto& file : c.collect) {
+        const std::string from = substitute(file, values);
+        require(file_exists(from), "command " + c.name + ": it did not write " + from);
+        const std::string text = read_text(from);
+        write_file_atomic(dir + "/" + std::filesystem::path(from).filename().string(), text.data(), text.size());
+    }
     write_file_atomic(dir + "/command.txt", record);
     return true;
 }
@@ -301,6 +313,13 @@ std::vector<double> seed_accuracies(const Group& g, const Protocol& p, const Gro
     return values;
 }
 
+// The first file a run requires that is not there, or "".
+std::string missing_requirement(const GroupRun& r) {
+    for (const auto& f : r.requires_files)
+        if (!file_exists(f)) return f;
+    return "";
+}
+
 // "52.30 % (1000)": a run's accuracy on the group's test subset, from test_subset.json.
 std::string subset_accuracy(const std::string& dir) {
     if (!file_exists(dir + "/test_subset.json")) return "–";
@@ -323,6 +342,11 @@ ProtocolSummary summarize(const Group& g, const Protocol& p, const std::string& 
            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : g.runs) {
         const std::string dir = run_directory(runs_dir, p, r, g, 0);
+        if (!file_exists(dir + "/metrics.json") && !missing_requirement(r).empty()) {
+            out << "| " << r.label << " | not run: needs " << missing_requirement(r)
+                << (r.requires_hint.empty() ? "" : " (" + r.requires_hint + ")") << " ||||||||||||\n";
+            continue;
+        }
         if (!file_exists(dir + "/metrics.json")) {
             out << "| " << r.label << " | failed (see " << dir << ") ||||||||||||\n";
             continue;
@@ -379,6 +403,11 @@ int run_all(const Group& g, const ReproduceOptions& options, const std::string& 
     for (const auto& p : g.protocols)
         for (const auto& r : g.runs) {
             if (!selected(options, r.name)) continue;
+            if (const std::string missing = missing_requirement(r); !missing.empty()) {
+                std::printf("%s / %s: skipped, %s is missing%s\n", p.name.c_str(), r.name.c_str(), missing.c_str(),
+                            r.requires_hint.empty() ? "" : (" (" + r.requires_hint + ")").c_str());
+                continue;
+            }
             for (std::size_t i = 0; i < std::max<std::size_t>(1, g.seeds.size()); ++i) {
                 std::vector<std::string> overrides = p.overrides;
                 overrides.insert(overrides.end(), r.overrides.begin(), r.overrides.end());
@@ -422,11 +451,14 @@ std::string command_section(const GroupCommand& c, const std::string& out) {
         command += " " + line;
     }
     md << "Command: `" << command << "`\n\n";
-    if (file_exists(dir + "/summary.md")) md << read_text(dir + "/summary.md") << "\n";
-    std::vector<std::string> figures;
-    for (const auto& entry : std::filesystem::directory_iterator(dir))
+    std::vector<std::string> figures, texts;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() == ".png") figures.push_back(entry.path().filename().string());
+        if (entry.path().extension() == ".md") texts.push_back(entry.path().string());
+    }
     std::sort(figures.begin(), figures.end());
+    std::sort(texts.begin(), texts.end());
+    for (const auto& t : texts) md << read_text(t) << "\n";
     for (const auto& f : figures) md << "![" << f << "](" << c.name << "/" << f << ")\n\n";
     return md.str();
 }

@@ -18,6 +18,7 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "mlp/error.hpp"
+#include "mlp/figures.hpp"
 #include "mlp/file.hpp"
 #include "search.hpp"
 
@@ -138,6 +139,30 @@ std::string number(const nlohmann::json& m, const char* key, int digits) {
 constexpr std::size_t kReportedTrials = 5;  // the best trials shown in report/
 
 // "trial-003: lr=0.01, hidden=[64]": the trial's id and the values it sets, by last key part.
+std::string trial_label(const SearchPlan& plan, const Trial& t);
+
+// trials.png: the metric of every finished or failed trial, best first (pending ones left out).
+void write_trials_figure(const SearchPlan& plan, const std::vector<TrialResult>& rows, const std::string& path,
+                         const std::string& stem) {
+    std::vector<SearchTrialBar> bars;
+    for (const auto& r : rows)
+        if (r.status != "pending") bars.push_back({trial_label(plan, *r.trial), r.value});
+    if (bars.empty()) return;
+    const bool percent = plan.metric.find("accuracy") != std::string::npos;
+    write_png(path, search_trials_png(bars, plan.metric, percent, "Search " + stem + ": " + plan.metric + " per trial"));
+}
+
+// out/best → the best trial's run directory (a relative symbolic link, replaced atomically).
+void link_best(const std::string& out, const std::vector<TrialResult>& rows) {
+    if (rows.empty() || std::isnan(rows.front().value)) return;
+    const std::string temp = out + "/.best.tmp";
+    std::error_code ec;
+    std::filesystem::remove(temp, ec);
+    std::filesystem::create_directory_symlink(rows.front().trial->id, temp, ec);
+    if (!ec) std::filesystem::rename(temp, out + "/best", ec);
+    require(!ec, out + "/best: cannot link the best trial (" + ec.message() + ")");
+}
+
 std::string trial_label(const SearchPlan& plan, const Trial& t) {
     std::string label = t.id;
     const char* sep = ": ";
@@ -183,7 +208,10 @@ std::string table(const SearchPlan& plan, const std::vector<TrialResult>& rows, 
 }  // namespace
 
 int search_command(const SearchOptions& options) {
-    const SearchPlan plan = plan_search(options.config);
+    SearchPlan plan = plan_search(options.config);
+    // --max-trials keeps the first N (grid order, or the first N random draws): a quick look.
+    if (options.max_trials > 0 && plan.trials.size() > std::size_t(options.max_trials))
+        plan.trials.erase(plan.trials.begin() + options.max_trials, plan.trials.end());
     const std::string stem = std::filesystem::path(options.config).stem().string();
     const std::string out = options.out.empty() ? "runs/" + stem + "-search" : options.out;
     // Every trial's config is validated before any runs, so a typo fails in a second.
@@ -221,6 +249,8 @@ int search_command(const SearchOptions& options) {
         std::printf("\nbest: %s (%s = %.4f); its config: %s/best.toml\n", rows.front().trial->id.c_str(),
                     plan.metric.c_str(), rows.front().value, out.c_str());
     }
+    write_trials_figure(plan, rows, out + "/trials.png", stem);
+    link_best(out, rows);
     std::vector<std::string> best_dirs, best_labels;
     for (const auto& r : rows)
         if (r.status == "done" && best_dirs.size() < kReportedTrials) {

@@ -92,6 +92,15 @@ Png network_diagram_png(const Architecture& arch, std::array<int, 3> image_shape
 Png contour_png(const Landscape& landscape, const std::string& a_name, const std::string& b_name,
                 const std::string& title);
 
+// --- search_chart.cpp
+struct SearchTrialBar {
+    std::string label;  // "trial-003: lr=0.01, hidden=[64]"
+    double value;       // the metric; NaN for a failed trial
+};
+// Trials in the given order (best first) as bars of the metric; the best in another colour.
+Png search_trials_png(const std::vector<SearchTrialBar>& trials, const std::string& metric, bool percent,
+                      const std::string& title);
+
 // --- gradient_cost_plot.cpp
 // Seconds per gradient on a log axis, against depth and against width: backprop and naive
 // measured, with the O(N·K²) and O(P²) predictions scaled through the measured points.
