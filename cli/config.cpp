@@ -221,8 +221,9 @@ void read_train(const Section& s, Config& config) {
     require(t.threads >= 1 && t.threads <= 256, s.where("threads") + ": expected 1..256");
     require(config.train_metrics == "running" || config.train_metrics == "full",
             s.where("train_metrics") + ": expected \"running\" or \"full\", got \"" + config.train_metrics + "\"");
-    require(config.gemm == "auto" || config.gemm == "onednn" || config.gemm == "openblas" || config.gemm == "reference",
-            s.where("gemm") + ": expected auto, onednn, openblas or reference, got \"" + config.gemm + "\"");
+    require(config.gemm == "auto" || config.gemm == "onednn" || config.gemm == "openblas" || config.gemm == "own" ||
+                config.gemm == "reference",
+            s.where("gemm") + ": expected auto, onednn, openblas, own or reference, got \"" + config.gemm + "\"");
     try {
         t.optimizer.kind = parse_optimizer(config.optimizer);
     } catch (const Error& e) {
