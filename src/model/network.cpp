@@ -60,9 +60,11 @@ ConstView<T> Network<T>::forward(Workspace<T>& ws, int B) const {
     const int L = layers();
     for (int l = 0; l < L; ++l) {
         MatrixView<T> z = ws.Z[l].top(B);
-        dense_forward<T>(x, weight(params, l), bias(params, l), z);
-        if (l == L - 1) return z;
-        activation_forward<T>(arch_.activation, z, ws.A[l].top(B));
+        if (l == L - 1) {
+            dense_forward<T>(x, weight(params, l), bias(params, l), z);
+            return z;
+        }
+        dense_activation_forward<T>(x, weight(params, l), bias(params, l), z, arch_.activation, ws.A[l].top(B));
         x = ws.A[l].top(B);
     }
     return x;
