@@ -18,9 +18,11 @@ namespace {
 
 GemmBackend g_backend = GemmBackend::automatic;
 int g_threads = 1;
-// Products smaller than this many multiply-adds run on one thread: splitting costs a
-// hand-off (about a microsecond) that they cannot win back (bench/NOTES.md).
-constexpr double kSplitMadds = 4e5;
+// Products smaller than this many multiply-adds run on one thread. A hand-off costs a
+// microsecond or two on a quiet machine and far more when the other core is busy; the
+// products of a batch-32 step (784×128×32 = 3.2·10⁶ and below, 30 µs or less) gain too
+// little to risk it, those of batch 128 and up gain (bench/NOTES.md).
+constexpr double kSplitMadds = 4e6;
 
 CBLAS_TRANSPOSE cblas_trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
 

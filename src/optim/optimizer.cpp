@@ -71,8 +71,9 @@ void update_range(const UpdateRule& u, float* __restrict w, const float* __restr
     }
 }
 
-// Buffers shorter than this are updated by one thread: a hand-off costs more than it saves.
-constexpr std::size_t kSplitUpdate = 1 << 16;
+// Buffers shorter than this are updated by one thread: a million floats take about 0.3 ms,
+// below that a hand-off risks more than it saves (bench/NOTES.md).
+constexpr std::size_t kSplitUpdate = 1 << 20;
 
 }  // namespace
 
