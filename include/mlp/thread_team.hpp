@@ -8,8 +8,8 @@
 
 namespace mlp {
 
-// Sets the team size (1 = no workers). With pinning on (the default; environment MLP_PIN=0
-// turns it off) rank r is pinned to the r-th CPU the process may use, the caller included.
+// Sets the team size (1 = no workers). With MLP_PIN=1 in the environment, thread r is
+// pinned to the r-th CPU the process may use, the caller included (off by default).
 // Jobs must not throw. Not thread-safe: call it from the thread that runs jobs, outside any job.
 void set_team_size(int n);
 int team_size();
@@ -17,8 +17,10 @@ int team_size();
 // True while the calling thread runs a team job: nested parallel work then runs inline.
 bool in_team_job();
 
-// Runs f(rank, size) on all ranks and returns when every rank has finished. With one
-// rank, or when called from inside a job, runs f(0, 1) on the caller.
+// Runs f(rank, size) for every rank in [0, size) and returns when all have finished. Each
+// call runs on some thread of the team: the caller runs rank 0 and any rank no worker has
+// claimed yet, so f must not depend on which thread runs it (thread-locals aside). With
+// one rank, or when called from inside a job, runs f(0, 1) on the caller.
 template <class F>
 void team_run(F&& f);
 

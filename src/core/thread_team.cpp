@@ -1,5 +1,5 @@
 // The thread team: workers wait on a generation counter (spin, then futex sleep through
-// std::atomic::wait), run the published job, and count themselves done.
+// std::atomic::wait), then claim the published job's parts through a tagged ticket.
 #include "mlp/thread_team.hpp"
 
 #include <omp.h>
@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -23,9 +24,11 @@ constexpr int kSpins = 20000;
 
 inline void cpu_relax() { __builtin_ia32_pause(); }
 
+// Off unless MLP_PIN=1: on a machine shared with other processes a pinned thread cannot
+// move to the idle core, and a hand-off then took 0.8 ms instead of 0.5 µs (bench/NOTES.md).
 bool pinning_enabled() {
     const char* v = std::getenv("MLP_PIN");
-    return !(v && std::strcmp(v, "0") == 0);
+    return v && std::strcmp(v, "1") == 0;
 }
 
 void pin_to(int index) {
@@ -49,11 +52,18 @@ void pin_to(int index) {
 
 thread_local bool t_in_job = false;
 
+// A job is cut into `size` parts, part p being what rank p of a full team would run. Any
+// thread may run any part: the caller takes part 0 and then whatever no worker has
+// claimed, so a worker the OS has not scheduled (a busy machine) costs nothing but the
+// parallelism. Results depend on the parts, never on which thread ran them.
 struct Team {
     int size = 1;
     std::vector<std::thread> workers;
     std::atomic<int> generation{0};  // bumped once per job; 32 bits so wait() is a plain futex
-    std::atomic<int> done{0};
+    // (generation << 32) | next unclaimed part: a claim is a compare-exchange that fails
+    // once the job it was read for is over, so a late worker never runs a later job's part.
+    std::atomic<std::uint64_t> ticket{0};
+    std::atomic<int> finished{0};    // parts of the current job completed
     std::atomic<int> sleepers{0};
     std::atomic<bool> quit{false};
     detail::TeamFn fn = nullptr;
@@ -70,6 +80,21 @@ struct Team {
         workers.clear();
         quit.store(false);
         size = 1;
+    }
+
+    // Claims and runs parts of job `job` until none is left.
+    void run_parts(std::uint32_t job) {
+        std::uint64_t t = ticket.load(std::memory_order_acquire);
+        for (;;) {
+            if (std::uint32_t(t >> 32) != job || int(t & 0xFFFFFFFFu) >= size) return;
+            if (!ticket.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel)) continue;
+            const bool was = t_in_job;
+            t_in_job = true;
+            fn(context, int(t & 0xFFFFFFFFu), size);
+            t_in_job = was;
+            finished.fetch_add(1, std::memory_order_acq_rel);
+            t = ticket.load(std::memory_order_acquire);
+        }
     }
 
     void worker(int rank, int seen, bool pin) {
@@ -90,10 +115,7 @@ struct Team {
             }
             seen = g;
             if (quit.load()) return;
-            t_in_job = true;
-            fn(context, rank, size);
-            t_in_job = false;
-            done.fetch_add(1, std::memory_order_acq_rel);
+            run_parts(std::uint32_t(g));
         }
     }
 
@@ -109,14 +131,18 @@ struct Team {
     void run(detail::TeamFn f, void* ctx) {
         fn = f;
         context = ctx;
-        done.store(0, std::memory_order_relaxed);
+        finished.store(0, std::memory_order_relaxed);
+        const std::uint32_t job = std::uint32_t(generation.load(std::memory_order_relaxed)) + 1;
+        // Part 0 is the caller's from the start; workers take 1, 2, ... as they arrive.
+        ticket.store((std::uint64_t(job) << 32) | 1u, std::memory_order_release);
         generation.fetch_add(1);  // seq_cst: ordered before the read of sleepers below
         if (sleepers.load() > 0) generation.notify_all();
         t_in_job = true;
         f(ctx, 0, size);
         t_in_job = false;
-        const int others = size - 1;
-        for (int i = 0; done.load(std::memory_order_acquire) != others; ++i) {
+        finished.fetch_add(1, std::memory_order_acq_rel);
+        run_parts(job);
+        for (int i = 0; finished.load(std::memory_order_acquire) != size; ++i) {
             if (i < kSpins) cpu_relax();
             else sched_yield();
         }
