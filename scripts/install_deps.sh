@@ -11,6 +11,10 @@ packages=(
     nlohmann-json3-dev   # metrics.json and safetensors headers
     libcli11-dev         # command-line parsing with --help on every sub-command
     libgtest-dev         # unit tests
+    libxsmm-dev          # bench/gemm_bench only: libxsmm's small-matrix SGEMM, compared per shape
+    libblis-dev          # bench/gemm_bench only: BLIS's SGEMM, compared per shape (opened with dlopen)
+    python3-numpy        # bench/peers: the NumPy from-scratch peer
+    python3-torch        # bench/peers: the PyTorch peer (and tools/make_golden.py)
     "$@"
 )
 missing=()
