@@ -186,6 +186,7 @@ struct TrainState {
             const long at = cursor % S;
             const int b = int(std::min<long>(B, N - at * B));
             gather_batch(data.train, order.data() + at * B, b, data.normalizer, ws.input, ws.labels.data());
+            if (at + 1 < S) prefetch_batch(data.train, order.data() + (at + 1) * B, int(std::min<long>(B, N - (at + 1) * B)));
             net.forward_backward(ws, b);
             optimizer.step(net.params, net.grads, 0.01);
         }

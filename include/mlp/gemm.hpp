@@ -20,9 +20,9 @@ template <class T>
 void gemm_reference(bool trans_a, bool trans_b, int M, int N, int K, T alpha, const T* A, int lda,
                     const T* B, int ldb, T beta, T* C, int ldc);
 
-// automatic: per shape, our AVX-512 kernel for the small products it wins and oneDNN for the
-// rest; oneDNN only on CPUs without AVX-512. The choice depends on the shape and the thread
-// count only, never on timings taken at run time, so results are reproducible.
+// automatic: per shape, our AVX-512 kernel for the small and medium products it wins, oneDNN
+// for the largest and for one or two rows against a large B; oneDNN only on CPUs without
+// AVX-512. The choice depends on the shape only, never on timings taken at run time.
 enum class GemmBackend { automatic, onednn, openblas, own, reference };
 
 // The same product through one named backend (tests and benchmarks compare them).
@@ -48,8 +48,8 @@ void set_gemm_backend(const std::string& name);
 GemmBackend gemm_backend();
 std::string gemm_backend_name();
 // Threads (the team size, see thread_team.hpp) a product may be split over; products too
-// small to gain run on one. Each entry of C is computed by one thread in the same order
-// whatever the count, so results do not depend on it.
+// small to gain run on one. Each entry of C is computed by one thread: with our kernel in
+// the same order whatever the count; oneDNN's blocking may change with the block's shape.
 void set_gemm_threads(int threads);
 int gemm_threads();
 
