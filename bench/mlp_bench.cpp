@@ -193,17 +193,21 @@ struct TrainState {
     }
 };
 
-// Seconds per epoch of training: warm-up, then 3 runs of as many steps as fill about
+// Seconds per epoch of training: 20 warm-up steps, a probe, then 3 runs of as many steps as fill about
 // target_s (at most one epoch, at least one step), each starting with a reshuffle; the
 // median seconds per step times the steps of a full epoch.
 double time_training(const Config& c, const DataSplits& data, int threads, double target_s) {
     set_gemm_threads(threads);
     TrainState run(c, data);
     run.steps(std::min<long>(run.S, 20));
-    double t0 = bench::now();
-    const long probe = std::min<long>(run.S, std::max<long>(3, 2000 / c.batch));
-    run.steps(probe);
-    const double per_step = (bench::now() - t0) / probe;
+    // Probe: 1, 2, 4, ... steps until one probe run takes 50 ms or an epoch.
+    double t0 = 0, per_step = 0;
+    for (long probe = 1;; probe *= 2) {
+        t0 = bench::now();
+        run.steps(std::min(probe, run.S));
+        per_step = (bench::now() - t0) / std::min(probe, run.S);
+        if (bench::now() - t0 >= 0.05 || probe >= run.S) break;
+    }
     const long n = std::clamp<long>(long(target_s / per_step), 1, run.S);
     std::vector<double> times;
     for (int r = 0; r < 3; ++r) {

@@ -56,10 +56,16 @@ def median_per_step(run_steps, steps_per_epoch, batch, target_s):
     """Seconds per epoch exactly as mlp_bench: 20 warm-up steps, a probe, then 3 runs of
     as many steps as fill target_s (at most an epoch); median per step × steps per epoch."""
     run_steps(min(steps_per_epoch, 20))
-    probe = min(steps_per_epoch, max(3, 2000 // batch))
-    t0 = time.perf_counter()
-    run_steps(probe)
-    per_step = (time.perf_counter() - t0) / probe
+    probe = 1
+    while True:  # 1, 2, 4, ... steps until one probe run takes 50 ms or an epoch
+        n = min(probe, steps_per_epoch)
+        t0 = time.perf_counter()
+        run_steps(n)
+        elapsed = time.perf_counter() - t0
+        per_step = elapsed / n
+        if elapsed >= 0.05 or n >= steps_per_epoch:
+            break
+        probe *= 2
     n = int(min(max(target_s / per_step, 1), steps_per_epoch))
     times = []
     for _ in range(3):
