@@ -137,8 +137,9 @@ void blocked(int M, int N, int K, float alpha, const float* A, int lda, const fl
 
 // Bᵀ stored N×K (row j holds op(B)'s column j) → K×N row-major, in 16×16 blocks so the
 // strided side of the copy stays within 16 cache lines (a plain double loop thrashed L1
-// once N×K passed its size: 32×128×128 with Bᵀ took 10× the untransposed product).
-void transpose_into(int K, int N, const float* B, int ldb, float* out) {
+// once N×K passed its size: 32×128×128 with Bᵀ took 10× the untransposed product). Not
+// vectorised: GCC would scatter, and AVX-512 scatters are microcoded on AMD cores.
+__attribute__((optimize("no-tree-vectorize"))) void transpose_into(int K, int N, const float* B, int ldb, float* out) {
     constexpr int kBlock = 16;
     for (int j0 = 0; j0 < N; j0 += kBlock) {
         const int j1 = j0 + kBlock < N ? j0 + kBlock : N;
