@@ -1,4 +1,4 @@
-// `mlp train`: config → data → network → Trainer → run directory.
+// `mlp train`: config → data → network → Trainer → run directory (and its report).
 #include <cstdio>
 #include <filesystem>
 
@@ -80,9 +80,13 @@ int train_command(const TrainOptions& options) {
         std::fprintf(stderr, "training %s: %zu parameters, %d train / %d val / %d test rows, run directory %s\n",
                      config.name.c_str(), net.layout().parameters, data.train.size(), data.validation.size(),
                      data.test.size(), out.c_str());
+    if (!options.quiet && data.normalizer.mode == NormalizeMode::global)
+        std::fprintf(stderr, "normalisation: training mean %.3f, std %.3f\n", data.normalizer.mean[0],
+                     1.0 / data.normalizer.inv_std[0]);
 
     Trainer trainer(net, config.train, data);
-    ProgressPrinter printer(options.quiet);
+    ProgressPrinter printer(options.quiet, config.log_format == "course" ? ProgressPrinter::Format::course
+                                                                          : ProgressPrinter::Format::standard);
     const TrainResult result = trainer.run([&](const Progress& p) { printer(p); });
     printer.finish();
 
@@ -100,6 +104,7 @@ int train_command(const TrainOptions& options) {
     if (val.count) std::printf("val   accuracy %s  loss %.4f\n", percent(val.accuracy).c_str(), val.loss);
     std::printf("test  accuracy %s  loss %.4f\n", percent(test.accuracy).c_str(), test.loss);
     std::printf("run directory: %s\n", out.c_str());
+    if (!options.no_report) std::printf("report: %s\n", write_run_report({out}, out, options.quiet).c_str());
     return 0;
 }
 
