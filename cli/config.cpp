@@ -309,8 +309,9 @@ void read_train(const Section& s, Config& config) {
             s.where("train_metrics") + ": expected \"running\" or \"full\", got \"" + config.train_metrics + "\"");
     require(config.log_format == "default" || config.log_format == "course",
             s.where("log_format") + ": expected \"default\" or \"course\", got \"" + config.log_format + "\"");
-    require(config.gemm == "auto" || config.gemm == "onednn" || config.gemm == "openblas" || config.gemm == "reference",
-            s.where("gemm") + ": expected auto, onednn, openblas or reference, got \"" + config.gemm + "\"");
+    require(config.gemm == "auto" || config.gemm == "onednn" || config.gemm == "openblas" || config.gemm == "own" ||
+                config.gemm == "reference",
+            s.where("gemm") + ": expected auto, onednn, openblas, own or reference, got \"" + config.gemm + "\"");
     try {
         t.optimizer.kind = parse_optimizer(config.optimizer);
     } catch (const Error& e) {

@@ -15,6 +15,10 @@ packages=(
     dataset-fashion-mnist  # Fashion-MNIST (gzipped IDX, ~30 MB) for dataset = "fashion-mnist" and its tests
     libcairo2-dev        # Cairo: antialiased charts, diagrams and image tiles written as PNG (src/report)
     fonts-dejavu-core    # the font the figures' labels are set in
+    libxsmm-dev          # bench/gemm_bench only: libxsmm's small-matrix SGEMM, compared per shape
+    libblis-dev          # bench/gemm_bench only: BLIS's SGEMM, compared per shape (opened with dlopen)
+    python3-numpy        # bench/peers: the NumPy from-scratch peer
+    python3-torch        # bench/peers: the PyTorch peer (and tools/make_golden.py)
     "$@"
 )
 missing=()

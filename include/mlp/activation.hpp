@@ -4,6 +4,7 @@
 #include <string>
 
 #include "mlp/matrix.hpp"
+#include "mlp/pointwise.hpp"
 
 namespace mlp {
 
@@ -19,7 +20,11 @@ struct Activation {
 ActivationKind parse_activation(const std::string& name);
 std::string activation_name(ActivationKind kind);
 
-// A = f(Z), element by element. A may alias Z.
+// The element-wise map behind an activation, for the vectorised float kernels.
+Pointwise pointwise_of(const Activation& f);
+
+// A = f(Z), element by element. A may alias Z. Float runs the vectorised kernels of
+// pointwise.hpp; double runs plain loops over the std:: functions.
 template <class T>
 void activation_forward(const Activation& f, ConstView<T> Z, MatrixView<T> A);
 
@@ -27,6 +32,12 @@ void activation_forward(const Activation& f, ConstView<T> Z, MatrixView<T> A);
 template <class T>
 void activation_backward(const Activation& f, ConstView<T> Z, ConstView<T> A, ConstView<T> dA,
                          MatrixView<T> dZ);
+
+template <>
+void activation_forward<float>(const Activation& f, ConstView<float> Z, MatrixView<float> A);
+template <>
+void activation_backward<float>(const Activation& f, ConstView<float> Z, ConstView<float> A, ConstView<float> dA,
+                                MatrixView<float> dZ);
 
 // Scalar forms, in double: the slow reference the tests compare against.
 double activation_reference(const Activation& f, double z);

@@ -58,5 +58,8 @@ struct Normalizer {
 // Writes rows subset.indices[order[0..B)] into X (B, D), normalised, and their labels.
 void gather_batch(const Subset& subset, const int* order, int B, const Normalizer& norm, MatrixView<float> X,
                   int* labels);
+// Asks the memory system for the rows the next gather_batch(subset, order, B, ...) reads, so
+// their cache misses overlap the current step's arithmetic instead of stalling the gather.
+void prefetch_batch(const Subset& subset, const int* order, int B);
 
 }  // namespace mlp

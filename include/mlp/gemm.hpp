@@ -1,7 +1,10 @@
-// The one matrix-product entry point. Every layer calls gemm(); which library stands
-// behind it (oneDNN, OpenBLAS, or the slow reference) is a run-time choice recorded here.
+// The one matrix-product entry point. Every layer calls gemm(); which kernel stands behind
+// it (our AVX-512 kernel, oneDNN, OpenBLAS, or the slow reference) is a run-time choice,
+// per product shape under "auto"; the rules come from bench/gemm_bench (bench/NOTES.md).
 #pragma once
 #include <string>
+
+#include "mlp/pointwise.hpp"
 
 namespace mlp {
 
@@ -17,14 +20,36 @@ template <class T>
 void gemm_reference(bool trans_a, bool trans_b, int M, int N, int K, T alpha, const T* A, int lda,
                     const T* B, int ldb, T beta, T* C, int ldc);
 
-enum class GemmBackend { onednn, openblas, reference };
+// automatic: per shape, our AVX-512 kernel for the small and medium products it wins, oneDNN
+// for the largest and for one or two rows against a large B; oneDNN only on CPUs without
+// AVX-512. The choice depends on the shape only, never on timings taken at run time.
+enum class GemmBackend { automatic, onednn, openblas, own, reference };
 
-// Selects the float backend: "onednn", "openblas", "reference" or "auto" (the default:
-// the fastest available, see bench/NOTES.md). Throws Error for an unknown name.
+// The same product through one named backend (tests and benchmarks compare them).
+// GemmBackend::own throws Error on a CPU without AVX-512.
+void gemm(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
+          int lda, const float* B, int ldb, float beta, float* C, int ldc);
+// A dense layer's forward in one pass: C (M×N) = A·B + bias (N values added to every row;
+// nullptr for none) and, when f is not nullptr, Y = f(C) as well (Y may not alias C).
+// Our kernel applies both while each register tile is stored; other backends run a pass.
+void gemm_bias_act(int M, int N, int K, const float* A, int lda, const float* B, int ldb, const float* bias,
+                   float* C, int ldc, const Pointwise* f, float* Y, int ldy);
+void gemm_bias_act(GemmBackend backend, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+                   const float* bias, float* C, int ldc, const Pointwise* f, float* Y, int ldy);
+
+// What "auto" picks for this product (or for each thread's block of it).
+GemmBackend gemm_choice(bool trans_a, bool trans_b, int M, int N, int K);
+// Whether gemm() would split this product over the team.
+bool gemm_splits(int M, int N, int K);
+
+// Selects the float backend: "auto" (the default), "onednn", "openblas", "own" or
+// "reference". Throws Error for an unknown name, or for "own" without AVX-512.
 void set_gemm_backend(const std::string& name);
 GemmBackend gemm_backend();
 std::string gemm_backend_name();
-// Threads the GEMM library may use. Results are deterministic for a fixed count.
+// Threads (the team size, see thread_team.hpp) a product may be split over; products too
+// small to gain run on one. Each entry of C is computed by one thread: with our kernel in
+// the same order whatever the count; oneDNN's blocking may change with the block's shape.
 void set_gemm_threads(int threads);
 int gemm_threads();
 

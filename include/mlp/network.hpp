@@ -20,6 +20,7 @@ struct Workspace {
     std::vector<MatrixView<T>> Z;        // pre-activations per layer: (max_batch, out_l)
     std::vector<MatrixView<T>> A;        // activations per hidden layer: (max_batch, out_l)
     MatrixView<T> grad_a, grad_b;        // back-propagated gradients: (max_batch, max width), ping-pong
+    Buffer<T> partial_grads;             // the second half-batch's gradients when a step is split (Grads layout)
 };
 
 template <class T>
@@ -39,8 +40,14 @@ public:
 
     // Forward pass on the first B rows of ws.input; returns the logits (B, K).
     ConstView<T> forward(Workspace<T>& ws, int B) const;
-    // Forward, loss against ws.labels, and backward; overwrites grads.
+    // Forward, loss against ws.labels, and backward; overwrites grads. On a team of two
+    // threads (thread_team.hpp) a batch whose products are too small to split is split
+    // itself: each thread runs half the rows, then the two gradients are summed in rank
+    // order. Results are then deterministic for the thread count but differ in rounding
+    // from one thread's.
     LossResult forward_backward(Workspace<T>& ws, int B);
+    // Whether forward_backward splits a batch of B rows across the team.
+    bool splits_batch(int B) const;
     // Forward and loss only.
     LossResult evaluate(Workspace<T>& ws, int B) const;
 
@@ -48,6 +55,9 @@ public:
     Buffer<T> grads;
 
 private:
+    // Forward, loss and backward of rows [b0, b1) of a batch of B, gradients into g.
+    LossResult backward_rows(Workspace<T>& ws, int b0, int b1, int B, Buffer<T>& g);
+
     Architecture arch_;
     ParamLayout layout_;
 };

@@ -14,6 +14,9 @@ struct LossResult {
 template <class T>
 LossResult softmax_cross_entropy(ConstView<T> Z, const int* labels, MatrixView<T> dZ);
 
+template <>
+LossResult softmax_cross_entropy<float>(ConstView<float> Z, const int* labels, MatrixView<float> dZ);
+
 // P = softmax(Z) row by row (P may alias Z).
 template <class T>
 void softmax(ConstView<T> Z, MatrixView<T> P);

@@ -1,5 +1,6 @@
-// gemm() dispatch to oneDNN's dnnl_sgemm or OpenBLAS's cblas_sgemm, and the double path
-// (cblas_dgemm) used by gradient checks. Kernel choice lives here and nowhere else.
+// gemm() dispatch to our AVX-512 kernel, oneDNN's dnnl_sgemm or OpenBLAS's cblas_sgemm, and
+// the double path (cblas_dgemm) used by gradient checks. Kernel choice lives here and
+// nowhere else.
 #include "mlp/gemm.hpp"
 
 #include <cblas.h>
@@ -7,25 +8,49 @@
 #include <omp.h>
 
 #include "mlp/error.hpp"
+#include "mlp/gemm_kernels.hpp"
+#include "mlp/thread_team.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 
 namespace mlp {
 namespace {
 
-GemmBackend g_backend = GemmBackend::onednn;
+GemmBackend g_backend = GemmBackend::automatic;
 int g_threads = 1;
+// Products smaller than this many multiply-adds run on one thread. A hand-off costs a
+// microsecond or two on a quiet machine and far more when the other core is busy; the
+// products of a batch-32 step (784×128×32 = 3.2·10⁶ and below, 30 µs or less) gain too
+// little to risk it, those of batch 128 and up gain (bench/NOTES.md).
+constexpr double kSplitMadds = 4e6;
 
 CBLAS_TRANSPOSE cblas_trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
 
 }  // namespace
 
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
-          const float* B, int ldb, float beta, float* C, int ldc) {
-    if (M == 0 || N == 0) return;
-    switch (g_backend) {
+GemmBackend gemm_choice(bool trans_a, bool trans_b, int M, int N, int K) {
+    if (!avx512_supported()) return GemmBackend::onednn;
+    // Measured by bench/gemm_bench (bench/NOTES.md): our kernel wins every product of an
+    // MLP step up to about 2·10⁸ multiply-adds; oneDNN's blocking and packing win beyond.
+    const double madds = double(M) * N * K;
+    // One or two rows against a large B (batch-1 inference, 1×512×784) is a stream over B:
+    // oneDNN's matrix-vector path reads it at 35 µs where our tiles take 59.
+    if (M <= 2 && double(N) * K >= 1e5) return GemmBackend::onednn;
+    return madds <= 2e8 ? GemmBackend::own : GemmBackend::onednn;
+}
+
+namespace {
+
+void gemm_serial(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
+                 int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+    if (backend == GemmBackend::automatic) backend = gemm_choice(trans_a, trans_b, M, N, K);
+    switch (backend) {
+        case GemmBackend::automatic:
         case GemmBackend::onednn:
             dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+            return;
+        case GemmBackend::own:
+            gemm_avx512(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
             return;
         case GemmBackend::openblas:
             cblas_sgemm(CblasRowMajor, cblas_trans(trans_a), cblas_trans(trans_b), M, N, K, alpha, A, lda, B,
@@ -35,6 +60,90 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
             gemm_reference(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
             return;
     }
+}
+
+}  // namespace
+
+bool gemm_splits(int M, int N, int K) {
+    return team_size() > 1 && !in_team_job() && double(M) * N * K >= kSplitMadds && (M >= 2 || N >= 32);
+}
+
+namespace {
+
+// Runs block(i0, i1, j0, j1) for C's rows [i0, i1) × columns [j0, j1): the whole of C, or
+// one block per team rank. Each rank takes a block of rows (when M ≥ N) or of 16-aligned
+// columns, the larger side so each rank reads less. Our kernel sums every entry of C in k
+// order whatever the block, so its results do not depend on the thread count; oneDNN's
+// blocking may change with the block's shape.
+template <class Block>
+void split_product(int M, int N, int K, bool may_split, const Block& block) {
+    if (!may_split || !gemm_splits(M, N, K)) {
+        block(0, M, 0, N);
+        return;
+    }
+    const bool by_rows = M >= N;
+    team_run([&](int rank, int size) {
+        const Range r = by_rows ? split_range(M, size, rank) : split_range(N, size, rank, 16);
+        if (r.begin == r.end) return;
+        if (by_rows) block(int(r.begin), int(r.end), 0, N);
+        else block(0, M, int(r.begin), int(r.end));
+    });
+}
+
+void check_backend(GemmBackend backend) {
+    if (backend == GemmBackend::own)
+        require(avx512_supported(), "GEMM backend 'own' needs a CPU with AVX-512 (use auto or onednn)");
+}
+
+}  // namespace
+
+void gemm(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
+          int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+    if (M == 0 || N == 0) return;
+    check_backend(backend);
+    // Chosen on the whole product, so the kernel does not change with the thread count.
+    if (backend == GemmBackend::automatic) backend = gemm_choice(trans_a, trans_b, M, N, K);
+    split_product(M, N, K, backend != GemmBackend::reference, [&](int i0, int i1, int j0, int j1) {
+        const float* a = trans_a ? A + i0 : A + std::size_t(i0) * lda;
+        const float* b = trans_b ? B + std::size_t(j0) * ldb : B + j0;
+        gemm_serial(backend, trans_a, trans_b, i1 - i0, j1 - j0, K, alpha, a, lda, b, ldb, beta,
+                    C + std::size_t(i0) * ldc + j0, ldc);
+    });
+}
+
+void gemm_bias_act(GemmBackend backend, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+                   const float* bias, float* C, int ldc, const Pointwise* f, float* Y, int ldy) {
+    if (M == 0 || N == 0) return;
+    check_backend(backend);
+    if (backend == GemmBackend::automatic) backend = gemm_choice(false, false, M, N, K);
+    split_product(M, N, K, backend != GemmBackend::reference, [&](int i0, int i1, int j0, int j1) {
+        const float* a = A + std::size_t(i0) * lda;
+        float* c = C + std::size_t(i0) * ldc + j0;
+        float* y = f ? Y + std::size_t(i0) * ldy + j0 : nullptr;
+        const int rows = i1 - i0, cols = j1 - j0;
+        if (backend == GemmBackend::own) {
+            gemm_avx512(false, false, rows, cols, K, 1.0f, a, lda, B + j0, ldb, 0.0f, c, ldc,
+                        GemmEpilogue{bias ? bias + j0 : nullptr, f, y, ldy});
+            return;
+        }
+        gemm_serial(backend, false, false, rows, cols, K, 1.0f, a, lda, B + j0, ldb, 0.0f, c, ldc);
+        for (int i = 0; i < rows; ++i) {
+            float* row = c + std::size_t(i) * ldc;
+            if (bias)
+                for (int j = 0; j < cols; ++j) row[j] += bias[j0 + j];
+            if (f) pointwise_forward(*f, row, y + std::size_t(i) * ldy, cols);
+        }
+    });
+}
+
+void gemm_bias_act(int M, int N, int K, const float* A, int lda, const float* B, int ldb, const float* bias, float* C,
+                   int ldc, const Pointwise* f, float* Y, int ldy) {
+    gemm_bias_act(g_backend, M, N, K, A, lda, B, ldb, bias, C, ldc, f, Y, ldy);
+}
+
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+          const float* B, int ldb, float beta, float* C, int ldc) {
+    gemm(g_backend, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, double alpha, const double* A, int lda,
@@ -66,18 +175,24 @@ template void gemm_reference<double>(bool, bool, int, int, int, double, const do
                                      int, double, double*, int);
 
 void set_gemm_backend(const std::string& name) {
-    if (name == "onednn" || name == "auto") g_backend = GemmBackend::onednn;
+    if (name == "auto") g_backend = GemmBackend::automatic;
+    else if (name == "onednn") g_backend = GemmBackend::onednn;
     else if (name == "openblas") g_backend = GemmBackend::openblas;
-    else if (name == "reference") g_backend = GemmBackend::reference;
-    else throw Error("unknown GEMM backend '" + name + "' (expected auto, onednn, openblas or reference)");
+    else if (name == "own") {
+        require(avx512_supported(), "GEMM backend 'own' needs a CPU with AVX-512 (use auto or onednn)");
+        g_backend = GemmBackend::own;
+    } else if (name == "reference") g_backend = GemmBackend::reference;
+    else throw Error("unknown GEMM backend '" + name + "' (expected auto, onednn, openblas, own or reference)");
 }
 
 GemmBackend gemm_backend() { return g_backend; }
 
 std::string gemm_backend_name() {
     switch (g_backend) {
+        case GemmBackend::automatic: return "auto";
         case GemmBackend::onednn: return "onednn";
         case GemmBackend::openblas: return "openblas";
+        case GemmBackend::own: return "own";
         case GemmBackend::reference: return "reference";
     }
     return "?";
@@ -86,8 +201,10 @@ std::string gemm_backend_name() {
 void set_gemm_threads(int threads) {
     require(threads >= 1, "threads must be >= 1, got " + std::to_string(threads));
     g_threads = threads;
-    omp_set_num_threads(threads);  // oneDNN's CPU runtime here is OpenMP
-    openblas_set_num_threads(threads);
+    set_team_size(threads);
+    // All parallelism is the team's: oneDNN (OpenMP) and OpenBLAS run one thread per rank.
+    omp_set_num_threads(1);
+    openblas_set_num_threads(1);
 }
 
 int gemm_threads() { return g_threads; }

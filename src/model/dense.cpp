@@ -1,5 +1,8 @@
-// Dense layer forward/backward through gemm(); bias add and column sums as plain loops.
+// Dense layer forward/backward through gemm(); float's bias and activation ride in the
+// GEMM's epilogue, the bias gradient's column sums are a plain loop.
 #include "mlp/dense.hpp"
+
+#include <type_traits>
 
 #include "mlp/gemm.hpp"
 
@@ -8,11 +11,27 @@ namespace mlp {
 template <class T>
 void dense_forward(ConstView<T> X, ConstView<T> W, const T* b, MatrixView<T> Y) {
     const int B = X.rows, D_in = X.cols, D_out = W.cols;
+    if constexpr (std::is_same_v<T, float>) {
+        gemm_bias_act(B, D_out, D_in, X.data, X.ld, W.data, W.ld, b, Y.data, Y.ld, nullptr, nullptr, 0);
+        return;
+    }
     gemm(false, false, B, D_out, D_in, T(1), X.data, X.ld, W.data, W.ld, T(0), Y.data, Y.ld);
     if (!b) return;
     for (int i = 0; i < B; ++i) {
         T* y = Y.row(i);
         for (int j = 0; j < D_out; ++j) y[j] += b[j];
+    }
+}
+
+template <class T>
+void dense_activation_forward(ConstView<T> X, ConstView<T> W, const T* b, MatrixView<T> Y, const Activation& f,
+                              MatrixView<T> A) {
+    if constexpr (std::is_same_v<T, float>) {
+        const Pointwise p = pointwise_of(f);
+        gemm_bias_act(X.rows, W.cols, X.cols, X.data, X.ld, W.data, W.ld, b, Y.data, Y.ld, &p, A.data, A.ld);
+    } else {
+        dense_forward<T>(X, W, b, Y);
+        activation_forward<T>(f, Y, A);
     }
 }
 
@@ -33,6 +52,10 @@ void dense_backward(ConstView<T> X, ConstView<T> W, ConstView<T> dY, MatrixView<
 
 template void dense_forward<float>(ConstView<float>, ConstView<float>, const float*, MatrixView<float>);
 template void dense_forward<double>(ConstView<double>, ConstView<double>, const double*, MatrixView<double>);
+template void dense_activation_forward<float>(ConstView<float>, ConstView<float>, const float*, MatrixView<float>,
+                                             const Activation&, MatrixView<float>);
+template void dense_activation_forward<double>(ConstView<double>, ConstView<double>, const double*,
+                                              MatrixView<double>, const Activation&, MatrixView<double>);
 template void dense_backward<float>(ConstView<float>, ConstView<float>, ConstView<float>, MatrixView<float>,
                                     float*, MatrixView<float>);
 template void dense_backward<double>(ConstView<double>, ConstView<double>, ConstView<double>,

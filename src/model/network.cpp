@@ -1,7 +1,10 @@
-// Network forward/backward over the flat parameter buffer.
+// Network forward/backward over the flat parameter buffer; with a team of threads, a
+// batch is split across it (each rank its rows) and the gradients summed in rank order.
 #include "mlp/network.hpp"
 
 #include "mlp/dense.hpp"
+#include "mlp/gemm.hpp"
+#include "mlp/thread_team.hpp"
 
 namespace mlp {
 
@@ -60,9 +63,11 @@ ConstView<T> Network<T>::forward(Workspace<T>& ws, int B) const {
     const int L = layers();
     for (int l = 0; l < L; ++l) {
         MatrixView<T> z = ws.Z[l].top(B);
-        dense_forward<T>(x, weight(params, l), bias(params, l), z);
-        if (l == L - 1) return z;
-        activation_forward<T>(arch_.activation, z, ws.A[l].top(B));
+        if (l == L - 1) {
+            dense_forward<T>(x, weight(params, l), bias(params, l), z);
+            return z;
+        }
+        dense_activation_forward<T>(x, weight(params, l), bias(params, l), z, arch_.activation, ws.A[l].top(B));
         x = ws.A[l].top(B);
     }
     return x;
@@ -75,24 +80,72 @@ LossResult Network<T>::evaluate(Workspace<T>& ws, int B) const {
 }
 
 template <class T>
-LossResult Network<T>::forward_backward(Workspace<T>& ws, int B) {
-    const int L = layers();
-    ConstView<T> logits = forward(ws, B);
-    const int K = logits.cols;
-    MatrixView<T> dz(ws.grad_a.data, B, K);
-    LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz);
-    MatrixView<T> spare = ws.grad_b;
+LossResult Network<T>::backward_rows(Workspace<T>& ws, int b0, int b1, int B, Buffer<T>& g) {
+    // Rows [b0, b1) of the batch: the workspace's views restricted to them, and this
+    // range's own slice of the ping-pong gradient buffers (rows b0.. at the widest width).
+    const int n = b1 - b0, L = layers(), wide = ws.grad_a.cols;
+    auto rows = [&](MatrixView<T> m) { return MatrixView<T>(m.row(b0), n, m.cols, m.ld); };
+    T* grad_a = ws.grad_a.row(0) + std::size_t(b0) * wide;
+    T* grad_b = ws.grad_b.row(0) + std::size_t(b0) * wide;
+    ConstView<T> x = rows(ws.input);
+    for (int l = 0; l < L; ++l) {
+        MatrixView<T> z = rows(ws.Z[l]);
+        if (l == L - 1) dense_forward<T>(x, weight(params, l), bias(params, l), z);
+        else dense_activation_forward<T>(x, weight(params, l), bias(params, l), z, arch_.activation, rows(ws.A[l]));
+        x = rows(ws.A[l]);
+    }
+    const int K = layout_.layers.back().out;
+    MatrixView<T> dz(grad_a, n, K);
+    LossResult result = softmax_cross_entropy<T>(rows(ws.Z[L - 1]), ws.labels.data() + b0, dz);
+    if (n != B) {  // the loss is a mean over the whole batch: (p − y)/B, not /n
+        const T scale = T(n) / T(B);
+        for (int i = 0; i < n; ++i)
+            for (int k = 0; k < K; ++k) dz.row(i)[k] *= scale;
+    }
+    T* spare = grad_b;
     for (int l = L - 1; l >= 0; --l) {
-        ConstView<T> x = l == 0 ? ConstView<T>(ws.input.top(B)) : ConstView<T>(ws.A[l - 1].top(B));
+        ConstView<T> in = l == 0 ? ConstView<T>(rows(ws.input)) : ConstView<T>(rows(ws.A[l - 1]));
         const int D_in = layout_.layers[l].in;
-        MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare.data, B, D_in);
-        dense_backward<T>(x, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
+        MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare, n, D_in);
+        dense_backward<T>(in, weight(params, l), dz, weight(g, l), bias(g, l), dx);
         if (l == 0) break;
         // dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1}), in place.
-        activation_backward<T>(arch_.activation, ws.Z[l - 1].top(B), ws.A[l - 1].top(B), dx, dx);
-        spare = MatrixView<T>(dz.data, B, ws.grad_a.cols);
+        activation_backward<T>(arch_.activation, rows(ws.Z[l - 1]), rows(ws.A[l - 1]), dx, dx);
+        spare = dz.data;
         dz = dx;
     }
+    return result;
+}
+
+template <class T>
+bool Network<T>::splits_batch(int B) const {
+    // Split the batch when the first layer's forward product is too small for gemm() to
+    // split by itself (batch 32: 784×64×32), and each half keeps at least 8 rows.
+    const auto& first = layout_.layers.front();
+    return team_size() == 2 && !in_team_job() && B >= 16 && !gemm_splits(B, first.out, first.in);
+}
+
+template <class T>
+LossResult Network<T>::forward_backward(Workspace<T>& ws, int B) {
+    if (!splits_batch(B)) return backward_rows(ws, 0, B, B, grads);
+    // Rank 1's gradients go to a buffer of the workspace, made on the first split step.
+    if (ws.partial_grads.size() != grads.size()) ws.partial_grads = Buffer<T>(grads.size());
+    LossResult part[2];
+    const int half = B / 2;
+    team_run([&](int rank, int) {
+        part[rank] = rank == 0 ? backward_rows(ws, 0, half, B, grads) : backward_rows(ws, half, B, B, ws.partial_grads);
+    });
+    // grads = grads₀ + grads₁, element by element: the same sum whatever the split of the buffer.
+    T* g = grads.data();
+    const T* other = ws.partial_grads.data();
+    const long size = long(grads.size());
+    team_run([&](int rank, int ranks) {
+        const Range r = split_range(size, ranks, rank, 16);
+        for (long i = r.begin; i < r.end; ++i) g[i] += other[i];
+    });
+    LossResult result;
+    result.loss = (part[0].loss * half + part[1].loss * (B - half)) / B;
+    result.correct = part[0].correct + part[1].correct;
     return result;
 }
 

@@ -2,7 +2,10 @@
 // loss_i = log Σ_k exp(z_ik − m_i) − (z_iy − m_i), with m_i = max_k z_ik.
 #include "mlp/softmax_cross_entropy.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include "mlp/pointwise.hpp"
 
 namespace mlp {
 namespace {
@@ -16,6 +19,41 @@ int arg_max(const T* z, int K) {
 }
 
 }  // namespace
+
+// Float: the K exponentials of a row in one vector call; sums and the loss in double.
+template <>
+LossResult softmax_cross_entropy<float>(ConstView<float> Z, const int* labels, MatrixView<float> dZ) {
+    const int B = Z.rows, K = Z.cols;
+    LossResult result;
+    const float inv_batch = 1.0f / float(B);
+    constexpr int kChunk = 64;
+    float scratch[kChunk];
+    for (int i = 0; i < B; ++i) {
+        const float* z = Z.row(i);
+        const int best = arg_max(z, K);
+        const float m = z[best];
+        const float z_label = z[labels[i]];
+        double sum = 0.0;
+        if (dZ.data) {
+            float* d = dZ.row(i);
+            exp_shifted(z, m, d, K);
+            for (int k = 0; k < K; ++k) sum += d[k];
+            const float scale = static_cast<float>(1.0 / sum) * inv_batch;
+            for (int k = 0; k < K; ++k) d[k] *= scale;
+            d[labels[i]] -= inv_batch;
+        } else {
+            for (int k0 = 0; k0 < K; k0 += kChunk) {
+                const int n = std::min(kChunk, K - k0);
+                exp_shifted(z + k0, m, scratch, n);
+                for (int k = 0; k < n; ++k) sum += scratch[k];
+            }
+        }
+        result.loss += std::log(sum) - double(z_label - m);
+        result.correct += best == labels[i];
+    }
+    result.loss /= B;
+    return result;
+}
 
 template <class T>
 LossResult softmax_cross_entropy(ConstView<T> Z, const int* labels, MatrixView<T> dZ) {
@@ -53,7 +91,6 @@ void softmax(ConstView<T> Z, MatrixView<T> P) {
     }
 }
 
-template LossResult softmax_cross_entropy<float>(ConstView<float>, const int*, MatrixView<float>);
 template LossResult softmax_cross_entropy<double>(ConstView<double>, const int*, MatrixView<double>);
 template void softmax<float>(ConstView<float>, MatrixView<float>);
 template void softmax<double>(ConstView<double>, MatrixView<double>);

@@ -92,6 +92,7 @@ TrainResult Trainer::run(const std::function<void(const Progress&)>& progress) {
         for (long s = 0; s < S; ++s) {
             const int b = static_cast<int>(std::min<long>(B, N - s * B));
             gather_batch(data_.train, order.data() + s * B, b, data_.normalizer, ws_.input, ws_.labels.data());
+            if (s + 1 < S) prefetch_batch(data_.train, order.data() + (s + 1) * B, std::min<long>(B, N - (s + 1) * B));
             const LossResult batch = net_.forward_backward(ws_, b);
             if (!std::isfinite(batch.loss))
                 throw Error("training diverged at step " + std::to_string(result.steps + 1) + " (epoch " +

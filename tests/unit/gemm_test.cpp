@@ -1,6 +1,7 @@
 // gemm(): every backend and transpose combination against the double reference loop.
 #include <gtest/gtest.h>
 
+#include "mlp/cpu.hpp"
 #include "mlp/error.hpp"
 #include "mlp/gemm.hpp"
 #include "test_util.hpp"
@@ -12,9 +13,11 @@ struct Shape {
     int M, N, K;
 };
 
-void check_backend(const std::string& backend) {
+void check_backend(const std::string& backend, int threads = 1) {
+    const std::string before = gemm_backend_name();
     set_gemm_backend(backend);
-    for (const Shape s : {Shape{1, 1, 1}, Shape{32, 64, 784}, Shape{7, 10, 64}, Shape{33, 17, 5}, Shape{128, 3, 200}})
+    set_gemm_threads(threads);
+    for (const Shape s : {Shape{1, 1, 1}, Shape{32, 64, 784}, Shape{7, 10, 64}, Shape{33, 17, 5}, Shape{128, 3, 200}, Shape{70, 130, 45}, Shape{200, 150, 160}})
         for (bool ta : {false, true})
             for (bool tb : {false, true})
                 for (float beta : {0.0f, 0.5f}) {
@@ -29,11 +32,23 @@ void check_backend(const std::string& backend) {
                     EXPECT_LE(test::relative_error(c.data(), cd.data(), c.size()), 1e-5)
                         << backend << " " << s.M << "x" << s.N << "x" << s.K << " ta=" << ta << " tb=" << tb;
                 }
-    set_gemm_backend("auto");
+    set_gemm_backend(before);
+    set_gemm_threads(1);
 }
 
 TEST(Gemm, OneDnnMatchesReference) { check_backend("onednn"); }
 TEST(Gemm, OpenBlasMatchesReference) { check_backend("openblas"); }
+TEST(Gemm, AutoMatchesReference) { check_backend("auto"); }
+TEST(Gemm, ReferenceBackendMatchesReference) { check_backend("reference"); }
+TEST(Gemm, OwnKernelMatchesReference) {
+    if (!avx512_supported()) GTEST_SKIP() << "no AVX-512 (or MLP_ISA caps it)";
+    check_backend("own");
+}
+TEST(Gemm, SplitOverTwoThreadsMatchesReference) {
+    check_backend("auto", 2);
+    check_backend("onednn", 2);
+    if (avx512_supported()) check_backend("own", 2);
+}
 TEST(Gemm, DoubleMatchesReference) {
     const int M = 9, N = 11, K = 13;
     const auto a = test::random_values(M * K, 4), b = test::random_values(K * N, 5);
