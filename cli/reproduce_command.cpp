@@ -28,6 +28,7 @@ struct GroupRun {
     std::string name;    // the run's name: the config's, unless the entry names it
     std::string label;
     std::vector<std::string> overrides;  // the entry's own settings, applied after the protocol's
+    std::vector<std::string> quick_overrides;  // applied after the --quick ones (e.g. a smaller train_size)
     std::vector<std::string> requires_files;  // skipped (not failed) while any is missing
     std::string requires_hint;                // how to make them
     std::map<std::string, double> report;  // figures quoted from the course report
@@ -116,6 +117,7 @@ Group load_group(const std::string& group) {
         GroupRun r;
         r.config = g.dir + "/" + (*t)["config"].value_or(std::string());
         r.overrides = strings((*t)["set"].node(), path + ": run " + r.config + ".set");
+        r.quick_overrides = strings((*t)["quick_set"].node(), path + ": run " + r.config + ".quick_set");
         r.requires_files = strings((*t)["requires"].node(), path + ": run " + r.config + ".requires");
         r.requires_hint = (*t)["requires_hint"].value_or(std::string());
         r.name = (*t)["name"].value_or(load_config(r.config, r.overrides).name);
@@ -412,6 +414,7 @@ int run_all(const Group& g, const ReproduceOptions& options, const std::string& 
                 std::vector<std::string> overrides = p.overrides;
                 overrides.insert(overrides.end(), r.overrides.begin(), r.overrides.end());
                 overrides.insert(overrides.end(), quick.begin(), quick.end());
+                if (options.quick) overrides.insert(overrides.end(), r.quick_overrides.begin(), r.quick_overrides.end());
                 if (!g.seeds.empty()) overrides.push_back("train.seed=" + std::to_string(g.seeds[i]));
                 const std::string dir = run_directory(runs_dir, p, r, g, i);
                 std::printf("%s / %s: %s%s\n", p.name.c_str(), r.name.c_str(), r.label.c_str(),

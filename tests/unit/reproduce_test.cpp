@@ -63,7 +63,7 @@ TEST(Reproduce, FigureNamingAnUnknownRunIsAnError) {
     EXPECT_FALSE(file_exists(dir + "/runs")) << "runs started before the group was checked";
 }
 
-TEST(Reproduce, MnistCsc411Group) { reproduce_quickly("mnist_csc411", 2, 1); }
+TEST(Reproduce, MnistCsc411Group) { reproduce_quickly("mnist_csc411", 3, 1); }
 
 // Seeds, per-run settings and names, and [[command]] steps, on a tiny fixture group.
 TEST(Reproduce, SeedsRunSettingsAndCommands) {
