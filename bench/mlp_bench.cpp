@@ -219,7 +219,7 @@ double time_training(const Config& c, const DataSplits& data, int threads, doubl
     return times[1] * run.S;
 }
 
-// Inference through Network::forward (what `mlp eval` runs per batch) on gathered rows:
+// Inference through Network::forward (what `mlp eval` and `mlp predict` run per batch) on gathered rows:
 // seconds per batch of B, median of 5 runs.
 double time_inference(const DataSplits& data, int B, int threads) {
     set_gemm_threads(threads);
