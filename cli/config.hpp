@@ -29,6 +29,7 @@ struct Config {
     std::string optimizer = "sgd";
     std::string gemm = "auto";
     std::string train_metrics = "running";  // running | full
+    std::string on_divergence = "stop";     // stop | reduce_lr
 };
 
 // Reads path, applies overrides ("section.key=value", value in TOML syntax or a bare

@@ -58,4 +58,6 @@ std::string run_dir_of(const std::string& model_or_dir) {
     return std::filesystem::path(model_or_dir).parent_path().string();
 }
 
+std::string checkpoint_path(const std::string& run_dir) { return run_dir + "/checkpoint.bin"; }
+
 }  // namespace mlp
