@@ -1,5 +1,6 @@
 // `mlp train`: config → data → network → Trainer → run directory.
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -59,6 +60,18 @@ nlohmann::json metrics_json(const Config& config, const Network<float>& net, con
 std::string percent(double x) {
     char text[32];
     std::snprintf(text, sizeof text, "%.2f%%", 100 * x);
+    return text;
+}
+
+// A learning rate as the shortest text that reads back to it, e.g. 0.05 or 5e+35.
+std::string lr_text(double lr) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", lr);
+    for (int digits = 1; digits < 17; ++digits) {
+        char shorter[32];
+        std::snprintf(shorter, sizeof shorter, "%.*g", digits, lr);
+        if (std::strtod(shorter, nullptr) == lr) return shorter;
+    }
     return text;
 }
 
@@ -136,7 +149,7 @@ int train_command(const TrainOptions& options) {
         if (saved_step < 0) throw;
         throw Error(std::string(e.what()) + "; the last good checkpoint (step " + std::to_string(saved_step) +
                     ") is kept: resume it with a lower lr, e.g. mlp train --resume " + out + " --set train.lr=" +
-                    std::to_string(config.train.lr / 2));
+                    lr_text(config.train.lr / 2));
     }
     release_interrupts();
     printer.finish();

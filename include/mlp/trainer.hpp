@@ -138,6 +138,7 @@ private:
     void begin_epoch();
     double lr() const;
     bool gradients_finite() const;
+    bool params_finite() const;
     void restore(const Checkpoint& checkpoint);
     void record_step(const LossResult& batch, int b, double elapsed, const TrainHooks& hooks);
     [[noreturn]] void diverged(long last_good, const std::string& why) const;

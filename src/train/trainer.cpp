@@ -25,6 +25,8 @@ double now_seconds() {
 long check_step(long S, int k, int j) { return (S * (j + 1) + k - 1) / k; }
 
 std::string number(double x) {
+    if (std::isnan(x)) return "NaN";  // printf writes "nan" or "-nan" by the sign bit
+    if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
     char text[32];
     std::snprintf(text, sizeof text, "%.4g", x);
     return text;
@@ -80,6 +82,12 @@ double Trainer::lr() const {
 bool Trainer::gradients_finite() const {
     int bad = 0;
     for (float g : net_.grads) bad |= !std::isfinite(g);
+    return bad == 0;
+}
+
+bool Trainer::params_finite() const {
+    int bad = 0;
+    for (float w : net_.params) bad |= !std::isfinite(w);
     return bad == 0;
 }
 
@@ -179,9 +187,17 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
         gather_batch(data_.train, rows, b, data_.normalizer, ws_.input, ws_.labels.data());
         const LossResult batch = net_.forward_backward(ws_, b);
 
-        if (!std::isfinite(batch.loss) || !gradients_finite()) {
-            const std::string why = std::isfinite(batch.loss) ? std::string("a gradient is NaN or Inf")
-                                                              : "the loss is " + number(batch.loss);
+        // A non-finite loss or gradient, or an update that overflows a weight, is caught
+        // before the step counts, so no checkpoint ever holds a NaN or Inf.
+        std::string why;
+        if (!std::isfinite(batch.loss)) why = "the loss is " + number(batch.loss);
+        else if (!gradients_finite()) why = "a gradient is NaN or Inf";
+        if (why.empty()) {
+            add_l2(net_, settings_.l2);
+            optimizer_.step(net_.params, net_.grads, lr());
+            if (!params_finite()) why = "the update made a weight NaN or Inf";
+        }
+        if (!why.empty()) {
             if (settings_.on_divergence == DivergencePolicy::stop ||
                 state_.divergence_retries >= settings_.divergence_retries)
                 diverged(last_good.state.steps, why);
@@ -197,8 +213,6 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
                              std::to_string(retries) + " of " + std::to_string(settings_.divergence_retries) + ")");
             continue;
         }
-        add_l2(net_, settings_.l2);
-        optimizer_.step(net_.params, net_.grads, lr());
         record_step(batch, b, now_seconds() - start, hooks);
 
         const bool stop = hooks.stop != nullptr && *hooks.stop != 0;

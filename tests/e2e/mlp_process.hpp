@@ -1,0 +1,112 @@
+// Runs the built `mlp` binary (MLP_BINARY) in a child process for end-to-end tests:
+// stdout and stderr go to files, the test can signal it, wait for it, read what it said.
+#pragma once
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace mlp::testing {
+
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// A fresh directory under the system's temporary directory, removed with the object.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "mlp_e2e_XXXXXX").string();
+        path = mkdtemp(pattern.data()) ? pattern : "";
+    }
+    ~TempDir() {
+        std::error_code ec;
+        if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+    std::string operator/(const std::string& name) const { return path + "/" + name; }
+    std::string path;
+};
+
+struct Finished {
+    int exit_code = -1;  // when it exited
+    int signal = 0;      // when a signal ended it
+    std::string out, err;
+};
+
+class MlpProcess {
+public:
+    // file_size_limit > 0: the child may not write files beyond that many bytes (EFBIG),
+    // the way a nearly full disk refuses them.
+    MlpProcess(const std::vector<std::string>& args, const std::string& log_prefix, long file_size_limit = 0)
+        : out_(log_prefix + ".out"), err_(log_prefix + ".err") {
+        pid_ = fork();
+        if (pid_ == 0) {
+            const int out = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            const int err = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            dup2(out, 1);
+            dup2(err, 2);
+            if (file_size_limit > 0) {
+                std::signal(SIGXFSZ, SIG_IGN);
+                const rlimit r{rlim_t(file_size_limit), rlim_t(file_size_limit)};
+                setrlimit(RLIMIT_FSIZE, &r);
+            }
+            std::vector<char*> argv{const_cast<char*>(MLP_BINARY)};
+            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            execv(MLP_BINARY, argv.data());
+            _exit(127);
+        }
+    }
+    ~MlpProcess() {
+        if (pid_ > 0 && !done_) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+    bool running() {
+        if (done_) return false;
+        if (waitpid(pid_, &status_, WNOHANG) == pid_) done_ = true;
+        return !done_;
+    }
+    void send(int signal) { kill(pid_, signal); }
+    Finished wait() {
+        if (!done_) waitpid(pid_, &status_, 0);
+        done_ = true;
+        Finished f;
+        if (WIFEXITED(status_)) f.exit_code = WEXITSTATUS(status_);
+        if (WIFSIGNALED(status_)) f.signal = WTERMSIG(status_);
+        f.out = slurp(out_);
+        f.err = slurp(err_);
+        return f;
+    }
+
+private:
+    std::string out_, err_;
+    pid_t pid_ = -1;
+    int status_ = 0;
+    bool done_ = false;
+};
+
+inline Finished run_mlp(const std::vector<std::string>& args, const std::string& log_prefix, long file_size_limit = 0) {
+    return MlpProcess(args, log_prefix, file_size_limit).wait();
+}
+
+// The inode of a file, 0 when absent: an atomic rename gives the path a new one.
+inline ino_t inode_of(const std::string& path) {
+    struct stat s {};
+    return stat(path.c_str(), &s) == 0 ? s.st_ino : 0;
+}
+
+}  // namespace mlp::testing
