@@ -38,4 +38,20 @@ struct GradcheckOptions {
 };
 int gradcheck_command(const GradcheckOptions& options);
 
+struct SearchOptions {
+    std::string config;  // an experiment config with a [search] section
+    std::string out;     // "" → runs/<stem>-search
+    int workers = 0;     // 0 → search.workers from the config
+};
+int search_command(const SearchOptions& options);
+
+struct ReproduceOptions {
+    std::string group;              // a folder of experiments/ with a group.toml
+    std::string out;                // "" → results/<group>
+    std::string runs;               // "" → runs/<group>
+    bool quick = false;             // 1 epoch on 600 images: checks the configs, not the results
+    std::vector<std::string> only;  // run names to (re)run; empty → all
+};
+int reproduce_command(const ReproduceOptions& options);
+
 }  // namespace mlp

@@ -1,4 +1,4 @@
-// `mlp`: train | eval | info | gradcheck. Parses arguments with CLI11 and turns every
+// `mlp`: train | eval | info | gradcheck | search | reproduce. Parses arguments with CLI11 and turns every
 // mlp::Error into one line `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -42,12 +42,29 @@ int main(int argc, char** argv) {
     check_cmd->add_option("--samples", check.samples, "Entries checked per tensor (0 = all)")->check(CLI::NonNegativeNumber);
     check_cmd->add_flag("--random-inputs", check.random_inputs, "Use Gaussian inputs instead of the dataset");
 
+    mlp::SearchOptions search;
+    auto* search_cmd = app.add_subcommand("search", "Grid or random hyper-parameter search over a config's [search] section");
+    search_cmd->add_option("--config", search.config, "Experiment config with a [search] section")->required();
+    search_cmd->add_option("--out", search.out, "Search directory (default runs/<name>-search); rerun to resume");
+    search_cmd->add_option("--workers", search.workers, "Trials run in parallel (default search.workers)")
+        ->check(CLI::Range(1, 64));
+
+    mlp::ReproduceOptions reproduce;
+    auto* reproduce_cmd = app.add_subcommand("reproduce", "Run a group of course experiments and summarise them");
+    reproduce_cmd->add_option("group", reproduce.group, "Group: a folder of experiments/ with a group.toml")->required();
+    reproduce_cmd->add_option("--out", reproduce.out, "Results directory (default results/<group>)");
+    reproduce_cmd->add_option("--runs", reproduce.runs, "Where the runs go (default runs/<group>)");
+    reproduce_cmd->add_flag("--quick", reproduce.quick, "1 epoch on 600 images, into runs/<group>-quick and results/<group>-quick");
+    reproduce_cmd->add_option("--only", reproduce.only, "Only these runs (config names)");
+
     try {
         app.parse(argc, argv);
         if (*train_cmd) return mlp::train_command(train);
         if (*eval_cmd) return mlp::eval_command(eval);
         if (*info_cmd) return mlp::info_command(info);
         if (*check_cmd) return mlp::gradcheck_command(check);
+        if (*search_cmd) return mlp::search_command(search);
+        if (*reproduce_cmd) return mlp::reproduce_command(reproduce);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const mlp::Error& e) {

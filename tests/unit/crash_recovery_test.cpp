@@ -17,10 +17,10 @@
 namespace mlp {
 namespace {
 
-using testing::Finished;
-using testing::MlpProcess;
-using testing::TempDir;
-using testing::run_mlp;
+using test::Finished;
+using test::MlpProcess;
+using test::TempDir;
+using test::run_mlp;
 
 // 10,000 MNIST rows, 784-64-10, 2 epochs of 200 steps, 5 checks per epoch, early stopping.
 std::vector<std::string> train_args(const std::string& out, long checkpoint_every) {
@@ -58,7 +58,7 @@ void expect_same_run(const std::string& ref, const std::string& dir) {
         for (std::string line; std::getline(in, line);) out += line.substr(0, line.rfind(',')) + "\n";
         return out;
     };
-    EXPECT_EQ(without_seconds(testing::slurp(ref + "/history.csv")), without_seconds(testing::slurp(dir + "/history.csv")));
+    EXPECT_EQ(without_seconds(read_text(ref + "/history.csv")), without_seconds(read_text(dir + "/history.csv")));
 }
 
 class CrashRecovery : public ::testing::Test {
@@ -78,7 +78,7 @@ protected:
 bool wait_for_checkpoint(MlpProcess& process, const std::string& dir, long step) {
     ino_t seen = 0;
     while (process.running()) {
-        const ino_t now = testing::inode_of(dir + "/checkpoint.bin");
+        const ino_t now = test::inode_of(dir + "/checkpoint.bin");
         if (now != 0 && now != seen) {
             seen = now;
             try {
@@ -172,7 +172,7 @@ TEST_F(CrashRecovery, DamagedCheckpointIsAClearError) {
 TEST_F(CrashRecovery, ResumeWithoutACheckpointSaysHowToStartAgain) {
     const std::string dir = tmp / "run";
     make_directories(dir);
-    write_file_atomic(dir + "/config.toml", testing::slurp("experiments/mnist_default.toml"));
+    write_file_atomic(dir + "/config.toml", read_text("experiments/mnist_default.toml"));
     const Finished f = run_mlp({"train", "--resume", dir}, tmp / "resume");
     EXPECT_EQ(f.exit_code, 1);
     EXPECT_NE(f.err.find("no checkpoint to resume from"), std::string::npos) << f.err;

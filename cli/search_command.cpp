@@ -1,0 +1,213 @@
+// `mlp search`: runs the trials of a SearchPlan as `mlp train` child processes, up to
+// `workers` at a time, each in its own run directory; skips finished trials on resume;
+// records failed ones and goes on; writes trials.csv, trials.md and best.toml.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands.hpp"
+#include "config.hpp"
+#include "mlp/error.hpp"
+#include "mlp/file.hpp"
+#include "search.hpp"
+
+extern char** environ;
+
+namespace mlp {
+namespace {
+
+struct TrialResult {
+    const Trial* trial = nullptr;
+    std::string status;  // done | failed | pending
+    nlohmann::json metrics;
+    std::string error;
+    double value = NAN;  // the plan's metric
+};
+
+std::string self_executable() {
+    std::error_code ec;
+    const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+    require(!ec, "cannot locate the mlp executable (/proc/self/exe)");
+    return path.string();
+}
+
+std::string last_line(const std::string& path) {
+    if (!file_exists(path)) return "";
+    std::istringstream in(read_text(path));
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty()) last = line;
+    return last;
+}
+
+pid_t start_trial(const std::string& exe, const std::string& config, const std::string& dir, const Trial& t) {
+    std::vector<std::string> args = {exe, "train", "--config", config, "--out", dir, "--quiet"};
+    for (const auto& o : t.overrides) args.insert(args.end(), {"--set", o});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    const std::string log = dir + "/train.log";
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    require(rc == 0, "cannot start trial " + t.id + " (posix_spawn failed)");
+    return pid;
+}
+
+// Runs the pending trials, `workers` at a time. A trial killed by a signal (Ctrl-C) is
+// left pending so a resumed search runs it again; any other failure is recorded.
+void run_trials(const SearchPlan& plan, const std::vector<const Trial*>& pending, const std::string& config,
+                const std::string& out, int workers) {
+    const std::string exe = self_executable();
+    std::map<pid_t, const Trial*> running;
+    std::size_t next = 0, finished = 0;
+    while (next < pending.size() || !running.empty()) {
+        while (next < pending.size() && static_cast<int>(running.size()) < workers) {
+            const Trial* t = pending[next++];
+            const std::string dir = out + "/" + t->id;
+            make_directories(dir);
+            running[start_trial(exe, config, dir, *t)] = t;
+        }
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) break;
+        const Trial* t = running.at(pid);
+        running.erase(pid);
+        ++finished;
+        const std::string dir = out + "/" + t->id;
+        const bool interrupted = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 130);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            std::printf("[%zu/%zu] %s done\n", finished, pending.size(), t->id.c_str());
+        } else if (interrupted) {
+            std::printf("[%zu/%zu] %s interrupted (left for a resumed search)\n", finished, pending.size(), t->id.c_str());
+        } else {
+            write_file_atomic(dir + "/failed.txt", last_line(dir + "/train.log") + "\n");
+            std::printf("[%zu/%zu] %s FAILED: %s\n", finished, pending.size(), t->id.c_str(),
+                        last_line(dir + "/train.log").c_str());
+        }
+        std::fflush(stdout);
+    }
+}
+
+TrialResult collect(const SearchPlan& plan, const Trial& t, const std::string& out) {
+    TrialResult r;
+    r.trial = &t;
+    const std::string dir = out + "/" + t.id;
+    if (file_exists(dir + "/metrics.json")) {
+        r.status = "done";
+        r.metrics = nlohmann::json::parse(read_text(dir + "/metrics.json"));
+        if (r.metrics.contains(plan.metric) && r.metrics[plan.metric].is_number())
+            r.value = r.metrics[plan.metric].get<double>();
+    } else if (file_exists(dir + "/failed.txt")) {
+        r.status = "failed";
+        r.error = last_line(dir + "/failed.txt");
+    } else {
+        r.status = "pending";
+    }
+    return r;
+}
+
+std::string value_of(const Trial& t, const std::string& key) {
+    for (const auto& o : t.overrides)
+        if (o.compare(0, key.size() + 1, key + "=") == 0) return o.substr(key.size() + 1);
+    return "";
+}
+
+std::string number(const nlohmann::json& m, const char* key, int digits) {
+    if (!m.contains(key) || !m[key].is_number()) return "";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.*f", digits, m[key].get<double>());
+    return text;
+}
+
+const char* kColumns[] = {"val_accuracy", "val_loss", "test_accuracy", "train_accuracy", "epochs", "seconds"};
+
+std::string table(const SearchPlan& plan, const std::vector<TrialResult>& rows, bool markdown) {
+    std::ostringstream out;
+    const char* sep = markdown ? " | " : ",";
+    out << (markdown ? "| " : "") << "rank" << sep << "trial" << sep << "status";
+    for (const auto& k : plan.keys) out << sep << k;
+    for (const char* c : kColumns) out << sep << c;
+    out << (markdown ? " |\n" : "\n");
+    if (markdown) {
+        out << "|";
+        for (std::size_t i = 0; i < 3 + plan.keys.size() + std::size(kColumns); ++i) out << "---|";
+        out << "\n";
+    }
+    int rank = 0;
+    for (const auto& r : rows) {
+        out << (markdown ? "| " : "") << (r.status == "done" ? std::to_string(++rank) : "-") << sep << r.trial->id
+            << sep << r.status;
+        for (const auto& k : plan.keys) {
+            std::string v = value_of(*r.trial, k);
+            v.erase(std::remove(v.begin(), v.end(), '"'), v.end());
+            if (!markdown && v.find(',') != std::string::npos) v = "\"" + v + "\"";
+            out << sep << v;
+        }
+        for (const char* c : kColumns) out << sep << number(r.metrics, c, std::string(c) == "epochs" ? 0 : 4);
+        out << (markdown ? " |\n" : "\n");
+    }
+    return out.str();
+}
+
+}  // namespace
+
+int search_command(const SearchOptions& options) {
+    const SearchPlan plan = plan_search(options.config);
+    const std::string stem = std::filesystem::path(options.config).stem().string();
+    const std::string out = options.out.empty() ? "runs/" + stem + "-search" : options.out;
+    // Every trial's config is validated before any runs, so a typo fails in a second.
+    for (const auto& t : plan.trials) parse_config(plan.base_config, options.config, t.overrides);
+    make_directories(out);
+    const std::string config = out + "/" + stem + ".toml";
+    write_file_atomic(config, plan.base_config);
+
+    std::vector<const Trial*> pending;
+    for (const auto& t : plan.trials)
+        if (collect(plan, t, out).status == "pending") pending.push_back(&t);
+    const int workers = options.workers > 0 ? options.workers : plan.workers;
+    std::printf("search %s: %zu trials (%s), %zu to run, %d worker%s, results in %s\n", stem.c_str(),
+                plan.trials.size(), plan.mode.c_str(), pending.size(), workers, workers == 1 ? "" : "s", out.c_str());
+    std::fflush(stdout);
+    run_trials(plan, pending, config, out, workers);
+
+    std::vector<TrialResult> rows;
+    for (const auto& t : plan.trials) rows.push_back(collect(plan, t, out));
+    // Finished trials by the metric (best first), then failed and pending ones.
+    std::stable_sort(rows.begin(), rows.end(), [&](const TrialResult& a, const TrialResult& b) {
+        const bool av = !std::isnan(a.value), bv = !std::isnan(b.value);
+        if (av != bv) return av;
+        if (!av) return a.status == "done" && b.status != "done";
+        return plan.maximize ? a.value > b.value : a.value < b.value;
+    });
+    write_file_atomic(out + "/trials.csv", table(plan, rows, false));
+    const std::string markdown = table(plan, rows, true);
+    write_file_atomic(out + "/trials.md", "# Search " + stem + " (" + plan.mode + ", sorted by " + plan.metric +
+                                              (plan.maximize ? ", best first" : ", lowest first") + ")\n\n" + markdown);
+    std::printf("\n%s", markdown.c_str());
+    if (!rows.empty() && !std::isnan(rows.front().value)) {
+        const std::string best_dir = out + "/" + rows.front().trial->id;
+        write_file_atomic(out + "/best.toml", read_text(best_dir + "/config.toml"));
+        std::printf("\nbest: %s (%s = %.4f); its config: %s/best.toml\n", rows.front().trial->id.c_str(),
+                    plan.metric.c_str(), rows.front().value, out.c_str());
+    }
+    const long failed = std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.status == "failed"; });
+    const long left = std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.status == "pending"; });
+    if (left) std::printf("%ld trials not finished: run the same command again to resume\n", left);
+    return failed == static_cast<long>(rows.size()) || left ? 1 : 0;
+}
+
+}  // namespace mlp

@@ -1,0 +1,102 @@
+// The whole network against an independent implementation: tools/make_golden.py wrote
+// tests/fixtures/golden_v1.json with PyTorch in float64 (loss, every gradient, and the
+// losses of 10 momentum-SGD steps); the float engine must match to 1e-5 relative.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "mlp/network.hpp"
+#include "mlp/optimizer.hpp"
+#include "test_util.hpp"
+
+namespace mlp {
+namespace {
+
+using json = nlohmann::json;
+
+json load_fixture() {
+    std::ifstream in(MLP_SOURCE_DIR "/tests/fixtures/golden_v1.json");
+    EXPECT_TRUE(in.good()) << "missing tests/fixtures/golden_v1.json (run tools/make_golden.py)";
+    return json::parse(in);
+}
+
+template <class T>
+struct Case {
+    explicit Case(const json& c)
+        : arch(make_arch(c)), net(arch), ws(net.layout(), c["batch"].get<int>()), B(c["batch"].get<int>()) {
+        const auto x = c["x"].get<std::vector<double>>();
+        for (int i = 0; i < B; ++i)
+            for (int j = 0; j < arch.inputs; ++j) ws.input(i, j) = static_cast<T>(x[std::size_t(i) * arch.inputs + j]);
+        const auto y = c["labels"].get<std::vector<int>>();
+        for (int i = 0; i < B; ++i) ws.labels[i] = y[i];
+        for (int l = 0; l < net.layers(); ++l) {
+            set(net.weight(net.params, l).data, c["params"][ParamLayout::weight_name(l)]["values"]);
+            set(net.bias(net.params, l), c["params"][ParamLayout::bias_name(l)]["values"]);
+        }
+    }
+    static Architecture make_arch(const json& c) {
+        const auto sizes = c["sizes"].get<std::vector<int>>();
+        Architecture a;
+        a.inputs = sizes.front();
+        a.hidden = std::vector<int>(sizes.begin() + 1, sizes.end() - 1);
+        a.classes = sizes.back();
+        a.activation.kind = parse_activation(c["activation"].get<std::string>());
+        return a;
+    }
+    static void set(T* dst, const json& values) {
+        const auto v = values.get<std::vector<double>>();
+        for (std::size_t i = 0; i < v.size(); ++i) dst[i] = static_cast<T>(v[i]);
+    }
+    Architecture arch;
+    Network<T> net;
+    Workspace<T> ws;
+    int B;
+};
+
+template <class T>
+void check_gradients(const json& c, double tolerance) {
+    Case<T> k(c);
+    const LossResult loss = k.net.forward_backward(k.ws, k.B);
+    const double expected = c["loss"].get<double>();
+    EXPECT_LE(std::abs(loss.loss - expected) / expected, tolerance) << c["activation"];
+    for (int l = 0; l < k.net.layers(); ++l) {
+        for (const bool is_weight : {true, false}) {
+            const std::string name = is_weight ? ParamLayout::weight_name(l) : ParamLayout::bias_name(l);
+            const auto want = c["grads"][name].get<std::vector<double>>();
+            const T* got = is_weight ? k.net.weight(k.net.grads, l).data : k.net.bias(k.net.grads, l);
+            EXPECT_LE(test::relative_error(got, want.data(), want.size()), tolerance) << c["activation"] << " " << name;
+        }
+    }
+}
+
+TEST(Golden, FloatEngineMatchesPyTorchLossAndGradients) {
+    for (const auto& c : load_fixture()["cases"]) check_gradients<float>(c, 1e-5);
+}
+
+TEST(Golden, DoubleEngineMatchesPyTorchTightly) {
+    for (const auto& c : load_fixture()["cases"]) check_gradients<double>(c, 1e-12);
+}
+
+TEST(Golden, TenMomentumStepsMatchPyTorch) {
+    for (const auto& c : load_fixture()["cases"]) {
+        Case<float> k(c);
+        OptimizerSettings settings;
+        settings.kind = OptimizerKind::momentum;
+        settings.momentum = c["momentum"]["mu"].get<double>();
+        Optimizer optimizer(settings, k.net.params.size());
+        const auto losses = c["momentum"]["losses"].get<std::vector<double>>();
+        for (std::size_t step = 0; step < losses.size(); ++step) {
+            const double loss = k.net.forward_backward(k.ws, k.B).loss;
+            EXPECT_LE(std::abs(loss - losses[step]) / losses[step], 1e-5) << c["activation"] << " step " << step;
+            optimizer.step(k.net.params, k.net.grads, c["momentum"]["lr"].get<double>());
+        }
+        for (int l = 0; l < k.net.layers(); ++l) {
+            const auto want = c["momentum"]["final_params"][ParamLayout::weight_name(l)].get<std::vector<double>>();
+            EXPECT_LE(test::relative_error(k.net.weight(k.net.params, l).data, want.data(), want.size()), 1e-5);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace mlp

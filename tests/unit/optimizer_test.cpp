@@ -1,0 +1,98 @@
+// Optimiser updates with values worked out by hand, over two tensors and several steps.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "mlp/error.hpp"
+#include "mlp/optimizer.hpp"
+
+namespace mlp {
+namespace {
+
+// Two "tensors" in one flat buffer: [w0, w1 | w2]. Gradients are constant per step.
+struct Fixture {
+    Buffer<float> params{3}, grads{3};
+    Fixture() {
+        params[0] = 1.0f, params[1] = -2.0f, params[2] = 0.5f;
+        grads[0] = 0.5f, grads[1] = -1.0f, grads[2] = 2.0f;
+    }
+};
+
+TEST(Optimizer, SgdStepsAreLrTimesGradient) {
+    Fixture f;
+    Optimizer opt({OptimizerKind::sgd}, 3);
+    opt.step(f.params, f.grads, 0.1);
+    opt.step(f.params, f.grads, 0.1);
+    EXPECT_FLOAT_EQ(f.params[0], 1.0f - 2 * 0.05f);
+    EXPECT_FLOAT_EQ(f.params[1], -2.0f + 2 * 0.1f);
+    EXPECT_FLOAT_EQ(f.params[2], 0.5f - 2 * 0.2f);
+}
+
+TEST(Optimizer, MomentumAccumulatesVelocity) {
+    // v1 = lr·g, v2 = μ·v1 + lr·g = 1.5·lr·g, v3 = 1.75·lr·g (μ = 0.5): w3 = w0 − 4.25·lr·g.
+    Fixture f;
+    OptimizerSettings s;
+    s.kind = OptimizerKind::momentum;
+    s.momentum = 0.5;
+    Optimizer opt(s, 3);
+    for (int i = 0; i < 3; ++i) opt.step(f.params, f.grads, 0.1);
+    EXPECT_FLOAT_EQ(f.params[0], 1.0f - 4.25f * 0.1f * 0.5f);
+    EXPECT_FLOAT_EQ(f.params[1], -2.0f + 4.25f * 0.1f);
+    EXPECT_FLOAT_EQ(f.params[2], 0.5f - 4.25f * 0.1f * 2.0f);
+}
+
+TEST(Optimizer, NesterovLooksAhead) {
+    // Step 1: v = lr·g, w −= μ·v + lr·g = 1.5·lr·g.  Step 2: v = 1.5·lr·g, w −= (0.75 + 1)·lr·g.
+    Fixture f;
+    OptimizerSettings s;
+    s.kind = OptimizerKind::nesterov;
+    s.momentum = 0.5;
+    Optimizer opt(s, 3);
+    opt.step(f.params, f.grads, 0.1);
+    EXPECT_FLOAT_EQ(f.params[0], 1.0f - 1.5f * 0.05f);
+    opt.step(f.params, f.grads, 0.1);
+    EXPECT_FLOAT_EQ(f.params[0], 1.0f - 3.25f * 0.05f);
+    EXPECT_FLOAT_EQ(f.params[2], 0.5f - 3.25f * 0.2f);
+}
+
+TEST(Optimizer, AdamFirstStepsMoveByLr) {
+    // With a constant gradient, bias-corrected m̂ = g and ŝ = g², so every step moves
+    // each weight by lr·g/(|g| + ε) ≈ lr·sign(g) — on every tensor, at every step. A step
+    // counter bumped per tensor instead of per step would break the bias correction.
+    Fixture f;
+    OptimizerSettings s;
+    s.kind = OptimizerKind::adam;
+    Optimizer opt(s, 3);
+    for (int step = 1; step <= 4; ++step) {
+        opt.step(f.params, f.grads, 0.01);
+        EXPECT_EQ(opt.steps, step);
+        EXPECT_NEAR(f.params[0], 1.0f - 0.01f * step, 1e-5);
+        EXPECT_NEAR(f.params[1], -2.0f + 0.01f * step, 1e-5);
+        EXPECT_NEAR(f.params[2], 0.5f - 0.01f * step, 1e-5);
+    }
+}
+
+TEST(Optimizer, AdamMatchesTheFormulaWithChangingGradients) {
+    Buffer<float> w(2), g(2);
+    w[0] = 0.3f, w[1] = -0.7f;
+    OptimizerSettings s;
+    s.kind = OptimizerKind::adam;
+    Optimizer opt(s, 2);
+    double m[2] = {0, 0}, v[2] = {0, 0}, ref[2] = {0.3, -0.7};
+    for (int t = 1; t <= 5; ++t) {
+        g[0] = 0.1f * t, g[1] = -0.2f / t;
+        opt.step(w, g, 0.05);
+        for (int i = 0; i < 2; ++i) {
+            m[i] = 0.9 * m[i] + 0.1 * g[i];
+            v[i] = 0.999 * v[i] + 0.001 * double(g[i]) * g[i];
+            const double mh = m[i] / (1 - std::pow(0.9, t)), vh = v[i] / (1 - std::pow(0.999, t));
+            ref[i] -= 0.05 * mh / (std::sqrt(vh) + 1e-8);
+            EXPECT_NEAR(w[i], ref[i], 1e-6) << "t=" << t;
+        }
+    }
+}
+
+TEST(Optimizer, UnknownNameIsAnError) { EXPECT_THROW(parse_optimizer("rmsprop"), Error); }
+
+}  // namespace
+}  // namespace mlp
