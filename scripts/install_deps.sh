@@ -11,6 +11,7 @@ packages=(
     nlohmann-json3-dev   # metrics.json and safetensors headers
     libcli11-dev         # command-line parsing with --help on every sub-command
     libgtest-dev         # unit tests
+    clang libclang-rt-14-dev libomp-dev  # libFuzzer targets of the file readers (scripts/fuzz.sh)
     "$@"
 )
 missing=()

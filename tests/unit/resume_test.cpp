@@ -138,7 +138,12 @@ TEST_P(Resume, EveryPeriodicCheckpointResumesToTheSameEnd) {
 INSTANTIATE_TEST_SUITE_P(Optimizers, Resume,
                          ::testing::Values(ResumeCase{OptimizerKind::sgd, 0, 0}, ResumeCase{OptimizerKind::momentum, 0, 4},
                                            ResumeCase{OptimizerKind::nesterov, 2, 5}, ResumeCase{OptimizerKind::adam, 0, 3},
-                                           ResumeCase{OptimizerKind::adam, 2, 0}, ResumeCase{OptimizerKind::adam, 1, 7}));
+                                           ResumeCase{OptimizerKind::adam, 2, 0}, ResumeCase{OptimizerKind::adam, 1, 7}),
+                         [](const auto& info) {
+                             const ResumeCase& c = info.param;
+                             return optimizer_name(c.optimizer) + "_patience" + std::to_string(c.patience) +
+                                    "_every" + std::to_string(c.checkpoint_every);
+                         });
 
 TEST(Resume, RejectsACheckpointOfAnotherShape) {
     const DataSplits data = test::clusters_splits(200, 6, 3, 60);
