@@ -81,5 +81,16 @@ TEST(HostileInput, HistoryCsvNonNumericAndShortRowsAreRefused) {
               "h.csv:2: malformed value 'x'");
 }
 
+// Found by the history_csv fuzz target (tests/fuzz/regressions/history_csv/): a step of
+// 3e27 was cast to long, which is undefined behaviour.
+TEST(HostileInput, HistoryCsvStepBeyondTheRangeOfLongIsRefused) {
+    const std::string header = "step,epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
+    for (const char* step : {"3000000000000000000000000044", "nan", "-1", "2.5", "inf"})
+        EXPECT_EQ(error_of([&] { parse_history_csv(header + step + ",0.4,0.8,0,0.9,0.0,1,1.5\n", "h.csv"); }),
+                  "h.csv:2: step must be a whole number from 0 to 1e15")
+            << step;
+    EXPECT_EQ(parse_history_csv(header + "172,0.4,0.8,0,0.9,0.0,1,1.5\n", "h.csv").at(0).step, 172);
+}
+
 }  // namespace
 }  // namespace mlp
