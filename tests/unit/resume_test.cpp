@@ -6,6 +6,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <ostream>
 #include <random>
 
 #include "mlp/checkpoint.hpp"
@@ -21,6 +22,12 @@ struct ResumeCase {
     int patience;
     long checkpoint_every;
 };
+
+std::string name_of(const ResumeCase& c) {
+    return optimizer_name(c.optimizer) + "_patience" + std::to_string(c.patience) + "_every" +
+           std::to_string(c.checkpoint_every);
+}
+void PrintTo(const ResumeCase& c, std::ostream* out) { *out << name_of(c); }
 
 TrainSettings settings_for(const ResumeCase& setup) {
     TrainSettings s;
@@ -139,11 +146,7 @@ INSTANTIATE_TEST_SUITE_P(Optimizers, Resume,
                          ::testing::Values(ResumeCase{OptimizerKind::sgd, 0, 0}, ResumeCase{OptimizerKind::momentum, 0, 4},
                                            ResumeCase{OptimizerKind::nesterov, 2, 5}, ResumeCase{OptimizerKind::adam, 0, 3},
                                            ResumeCase{OptimizerKind::adam, 2, 0}, ResumeCase{OptimizerKind::adam, 1, 7}),
-                         [](const auto& info) {
-                             const ResumeCase& c = info.param;
-                             return optimizer_name(c.optimizer) + "_patience" + std::to_string(c.patience) +
-                                    "_every" + std::to_string(c.checkpoint_every);
-                         });
+                         [](const auto& info) { return name_of(info.param); });
 
 TEST(Resume, RejectsACheckpointOfAnotherShape) {
     const DataSplits data = test::clusters_splits(200, 6, 3, 60);
