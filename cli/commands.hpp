@@ -13,6 +13,7 @@ struct TrainOptions {
     std::string init_from;  // a model.safetensors (or run directory) to start from
     std::string resume;     // a run directory to continue from its checkpoint (instead of config)
     bool quiet = false;
+    bool no_report = false;  // skip writing report.html and figures at the end
 };
 int train_command(const TrainOptions& options);
 
@@ -20,6 +21,7 @@ struct EvalOptions {
     std::string model;  // run directory or model.safetensors
     std::vector<std::string> overrides;
     std::string split = "test";  // test | val | train
+    std::string json;            // also write {split, rows, loss, accuracy} here
 };
 int eval_command(const EvalOptions& options);
 
@@ -38,6 +40,40 @@ struct GradcheckOptions {
 };
 int gradcheck_command(const GradcheckOptions& options);
 
+// `mlp data info`: counts per class and split, shapes, statistics and checksums of a
+// config's data. (`mlp data` is a group: further data sub-commands sit beside `info`.)
+struct DataInfoOptions {
+    std::string config;
+    std::vector<std::string> overrides;
+};
+int data_info_command(const DataInfoOptions& options);
+
+// `mlp predict`: class probabilities of a trained model for images, .npy or .csv inputs.
+struct PredictOptions {
+    std::string model;                // run directory or model.safetensors
+    std::vector<std::string> inputs;  // files
+};
+int predict_command(const PredictOptions& options);
+
+struct ReportOptions {
+    std::vector<std::string> runs;  // run directories
+    std::string out;                // "" → the run directory (one run) or runs/comparison
+};
+int report_command(const ReportOptions& options);
+// Writes the report of run_dirs into out (same defaults); returns the path of report.html.
+// labels (optional, one per run) name the runs in legends and tables instead of their
+// directory names.
+std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet,
+                             const std::vector<std::string>& labels = {});
+
+struct DataShowOptions {
+    std::string config;
+    std::vector<std::string> overrides;
+    int per_class = 8;
+    std::string out;  // "" → <dataset>_samples.png
+};
+int data_show_command(const DataShowOptions& options);
+
 struct SearchOptions {
     std::string config;  // an experiment config with a [search] section
     std::string out;     // "" → runs/<stem>-search
@@ -53,5 +89,34 @@ struct ReproduceOptions {
     std::vector<std::string> only;  // run names to (re)run; empty → all
 };
 int reproduce_command(const ReproduceOptions& options);
+
+struct ContourOptions {
+    std::string model;               // run directory of a trained model
+    std::vector<int> pixel{13, 13};  // input pixel (row, column) whose weights are varied
+    int input = -1;                  // or the input index directly (≥ 0 overrides --pixel)
+    std::vector<int> classes{0, 1};  // the two outputs the weights feed
+    int examples = 1000;
+    int grid = 61;
+    double half_width = 0.0;
+    double lr = 6e-3;
+    int steps = 30;
+    std::vector<double> momenta{0.0, 0.25, 0.8};
+    std::vector<double> start{-1.0, 1.0};
+    std::string out;  // "" → RUN_DIR/contour
+};
+int contour_command(const ContourOptions& options);
+
+struct GradientCostOptions {
+    std::vector<int> depths{1, 2, 3, 4, 6, 8};
+    std::vector<int> widths{16, 32, 64, 128, 256};
+    int fixed_width = 64;  // width while depth varies
+    int fixed_depth = 2;   // depth while width varies
+    int inputs = 784, classes = 10;
+    int batch = 1;
+    int naive_weights = 100000;
+    double naive_seconds = 0.5;
+    std::string out = "runs/gradient-cost";
+};
+int gradient_cost_command(const GradientCostOptions& options);
 
 }  // namespace mlp

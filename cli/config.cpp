@@ -16,11 +16,16 @@ namespace {
 
 const std::map<std::string, std::vector<std::string>> kKeys = {
     {"", {"name", "description", "data", "model", "train"}},
-    {"data", {"dataset", "dir", "train_size", "validation", "normalize"}},
+    {"data", {"dataset", "dir", "train_size", "validation", "normalize",
+              // splits and subsets
+              "test_size", "test_fraction", "stratified", "seed", "classes", "class_names",
+              // npy / csv / image-folder sources
+              "features", "labels", "test_features", "test_labels", "file", "test_file", "label_column", "header",
+              "image_size", "grayscale"}},
     {"model", {"hidden", "activation", "leaky_slope", "init", "init_scale", "bias"}},
     {"train", {"epochs", "batch_size", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon", "l2", "lr_decay",
                "validations_per_epoch", "patience", "seed", "threads", "train_metrics", "gemm",
-               "checkpoint_every", "on_divergence", "divergence_retries"}},
+               "checkpoint_every", "on_divergence", "divergence_retries", "log_format"}},
 };
 
 std::string join(const std::vector<std::string>& items) {
@@ -71,6 +76,26 @@ public:
             out.push_back(static_cast<int>(*v));
         }
     }
+    void boolean(const std::string& key, bool& out) const {
+        if (auto node = get(key)) {
+            auto v = node->value_exact<bool>();
+            require(v.has_value(), where(key) + ": expected true or false, got " + type_of(*node));
+            out = *v;
+        }
+    }
+    void strings(const std::string& key, std::vector<std::string>& out) const {
+        auto node = get(key);
+        if (!node) return;
+        const toml::array* array = node->as_array();
+        require(array != nullptr, where(key) + ": expected a list of strings like [\"cat\", \"dog\"], got " +
+                                      type_of(*node));
+        out.clear();
+        for (const auto& item : *array) {
+            auto v = item.value_exact<std::string>();
+            require(v.has_value() && !v->empty(), where(key) + ": expected non-empty strings, got " + toml_text(item));
+            out.push_back(*v);
+        }
+    }
     const toml::node* get(const std::string& key) const { return table_ ? table_->get(key) : nullptr; }
 
     static std::string toml_text(const toml::node& node) {
@@ -79,7 +104,6 @@ public:
         return out.str();
     }
 
-private:
     static std::string type_of(const toml::node& node) {
         switch (node.type()) {
             case toml::node_type::string: return "a string";
@@ -91,6 +115,7 @@ private:
             default: return "another type";
         }
     }
+private:
     const toml::table* table_;
     std::string source_, name_;
 };
@@ -135,6 +160,63 @@ void apply_override(toml::table& root, const std::string& assignment, const std:
     target->insert_or_assign(key, *parsed.get("v"));
 }
 
+// The [data] keys of splits, subsets and the npy/csv/images sources.
+void read_data_sources(const Section& s, DataConfig& data) {
+    s.integer("test_size", data.test_size);
+    require(data.test_size >= 0, s.where("test_size") + ": must be >= 0 (0 means all)");
+    s.number("test_fraction", data.test_fraction);
+    require(data.test_fraction > 0 && data.test_fraction < 1, s.where("test_fraction") + ": expected a value in (0, 1)");
+    s.boolean("stratified", data.stratified);
+    int seed = static_cast<int>(data.seed);
+    s.integer("seed", seed);
+    require(seed >= 0, s.where("seed") + ": must be >= 0");
+    data.seed = static_cast<std::uint64_t>(seed);
+    s.strings("classes", data.classes);
+    s.strings("class_names", data.class_names);
+    const std::pair<const char*, std::string*> paths[] = {
+        {"features", &data.features}, {"labels", &data.labels}, {"test_features", &data.test_features},
+        {"test_labels", &data.test_labels}, {"file", &data.file}, {"test_file", &data.test_file}};
+    for (const auto& [key, field] : paths) s.text(key, *field);
+    if (auto node = s.get("label_column")) {
+        if (auto name = node->value_exact<std::string>()) {
+            require(!name->empty(), s.where("label_column") + ": expected a column name or a 0-based index");
+            data.label_column = *name;
+            data.label_index.reset();
+        } else {
+            int index = 0;
+            s.integer("label_column", index);
+            data.label_index = index;
+            data.label_column.clear();
+        }
+    }
+    if (auto node = s.get("header")) {
+        if (auto flag = node->value_exact<bool>()) {
+            data.header = *flag ? "true" : "false";
+        } else {
+            s.text("header", data.header);
+            require(data.header == "auto", s.where("header") + ": expected true, false or \"auto\", got \"" +
+                                               data.header + "\"");
+        }
+    }
+    if (auto node = s.get("image_size")) {
+        if (node->is_array()) {
+            std::vector<int> size;
+            s.integers("image_size", size);
+            require(size.size() == 2, s.where("image_size") + ": expected [height, width] or one integer");
+            data.image_height = size[0];
+            data.image_width = size[1];
+        } else {
+            int side = 0;
+            s.integer("image_size", side);
+            data.image_height = data.image_width = side;
+        }
+        require(data.image_height >= 1 && data.image_height <= 4096 && data.image_width >= 1 &&
+                    data.image_width <= 4096,
+                s.where("image_size") + ": expected sizes in 1..4096");
+    }
+    s.boolean("grayscale", data.grayscale);
+}
+
 void read_data(const Section& s, DataConfig& data) {
     s.text("dataset", data.dataset);
     s.text("dir", data.dir);
@@ -142,10 +224,11 @@ void read_data(const Section& s, DataConfig& data) {
     s.text("normalize", data.normalize);
     if (auto node = s.get("validation")) {
         if (auto word = node->value_exact<std::string>()) {
-            require(*word == "test", s.where("validation") + ": expected a count, a fraction or \"test\", got \"" +
-                                         *word + "\"");
-            data.validation_from_test = true;
-            data.validation = 0;
+            require(*word == "test" || *word == "auto", s.where("validation") +
+                                                           ": expected a count, a fraction, \"auto\" or \"test\", "
+                                                           "got \"" + *word + "\"");
+            data.validation_from_test = *word == "test";
+            data.validation = *word == "test" ? 0 : -1;
         } else {
             s.number("validation", data.validation);
             require(data.validation >= 0, s.where("validation") + ": must be >= 0");
@@ -154,13 +237,14 @@ void read_data(const Section& s, DataConfig& data) {
         }
     }
     require(data.train_size >= 0, s.where("train_size") + ": must be >= 0 (0 means all)");
+    read_data_sources(s, data);
     try {
         parse_normalize(data.normalize);
     } catch (const Error& e) {
         throw Error(s.where("normalize") + ": " + e.what());
     }
     try {
-        default_data_dir(data.dataset);
+        check_dataset_name(data.dataset);
     } catch (const Error& e) {
         throw Error(s.where("dataset") + ": " + e.what());
     }
@@ -226,6 +310,7 @@ void read_train(const Section& s, Config& config) {
     s.integer("threads", t.threads);
     s.text("train_metrics", config.train_metrics);
     s.text("gemm", config.gemm);
+    s.text("log_format", config.log_format);
     require(t.epochs >= 1, s.where("epochs") + ": must be >= 1, got " + std::to_string(t.epochs));
     require(t.batch_size >= 1, s.where("batch_size") + ": must be >= 1, got " + std::to_string(t.batch_size));
     require(t.lr > 0, s.where("lr") + ": must be > 0, got " + std::to_string(t.lr));
@@ -240,6 +325,8 @@ void read_train(const Section& s, Config& config) {
     require(t.threads >= 1 && t.threads <= 256, s.where("threads") + ": expected 1..256");
     require(config.train_metrics == "running" || config.train_metrics == "full",
             s.where("train_metrics") + ": expected \"running\" or \"full\", got \"" + config.train_metrics + "\"");
+    require(config.log_format == "default" || config.log_format == "course",
+            s.where("log_format") + ": expected \"default\" or \"course\", got \"" + config.log_format + "\"");
     require(config.gemm == "auto" || config.gemm == "onednn" || config.gemm == "openblas" || config.gemm == "reference",
             s.where("gemm") + ": expected auto, onednn, openblas or reference, got \"" + config.gemm + "\"");
     try {
@@ -282,14 +369,53 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
     return parse_config(text.str(), path, overrides);
 }
 
+namespace {
+
+// The resolved form of read_data_sources' keys: those that apply to the dataset.
+void add_data_sources(const DataConfig& d, toml::table& data) {
+    auto strings = [](const std::vector<std::string>& items) {
+        toml::array a;
+        for (const auto& item : items) a.push_back(item);
+        return a;
+    };
+    data.insert("test_size", d.test_size);
+    data.insert("stratified", d.stratified);
+    data.insert("seed", static_cast<std::int64_t>(d.seed));
+    if (!d.classes.empty()) data.insert("classes", strings(d.classes));
+    if (!d.class_names.empty()) data.insert("class_names", strings(d.class_names));
+    if (d.dataset == "npy") {
+        data.insert("features", d.features);
+        data.insert("labels", d.labels);
+        if (!d.test_features.empty()) data.insert("test_features", d.test_features);
+        if (!d.test_labels.empty()) data.insert("test_labels", d.test_labels);
+    }
+    if (d.dataset == "csv") {
+        data.insert("file", d.file);
+        if (!d.test_file.empty()) data.insert("test_file", d.test_file);
+        if (d.label_index) data.insert("label_column", *d.label_index);
+        else data.insert("label_column", d.label_column.empty() ? "label" : d.label_column);
+        if (d.header == "auto") data.insert("header", "auto");
+        else data.insert("header", d.header == "true");
+    }
+    if (d.dataset == "images") {
+        if (d.image_height > 0) data.insert("image_size", toml::array{d.image_height, d.image_width});
+        data.insert("grayscale", d.grayscale);
+    }
+    if (d.dataset == "npy" || d.dataset == "csv" || d.dataset == "images") data.insert("test_fraction", d.test_fraction);
+}
+
+}  // namespace
+
 std::string resolved_toml(const Config& c) {
     toml::table data{{"dataset", c.data.dataset},
                      {"dir", c.data.dir.empty() ? default_data_dir(c.data.dataset) : c.data.dir},
                      {"train_size", c.data.train_size},
                      {"normalize", c.data.normalize}};
     if (c.data.validation_from_test) data.insert("validation", "test");
+    else if (c.data.validation < 0) data.insert("validation", "auto");
     else if (c.data.validation >= 1) data.insert("validation", static_cast<std::int64_t>(c.data.validation));
     else data.insert("validation", c.data.validation);
+    add_data_sources(c.data, data);
     toml::array hidden;
     for (int h : c.model.hidden) hidden.push_back(h);
     toml::table model{{"hidden", hidden},           {"activation", c.model.activation},
@@ -314,7 +440,8 @@ std::string resolved_toml(const Config& c) {
                       {"gemm", c.gemm},
                       {"checkpoint_every", static_cast<std::int64_t>(t.checkpoint_every)},
                       {"on_divergence", c.on_divergence},
-                      {"divergence_retries", t.divergence_retries}};
+                      {"divergence_retries", t.divergence_retries},
+                      {"log_format", c.log_format}};
     toml::table root{{"name", c.name}, {"data", data}, {"model", model}, {"train", train}};
     std::ostringstream out;
     out << "# Resolved configuration: every setting of this run, defaults included.\n" << root << "\n";

@@ -30,6 +30,7 @@ struct Config {
     std::string gemm = "auto";
     std::string train_metrics = "running";  // running | full
     std::string on_divergence = "stop";     // stop | reduce_lr
+    std::string log_format = "default";     // default | course ("Epoch [e/E], Step [s/S], Loss: x")
 };
 
 // Reads path, applies overrides ("section.key=value", value in TOML syntax or a bare

@@ -4,7 +4,10 @@
 
 #include "commands.hpp"
 #include "config.hpp"
+#include <nlohmann/json.hpp>
+
 #include "mlp/error.hpp"
+#include "mlp/file.hpp"
 #include "mlp/safetensors.hpp"
 #include "run_dir.hpp"
 
@@ -27,6 +30,10 @@ int eval_command(const EvalOptions& options) {
     const Evaluation e = evaluate(*net, ws, subset, info.normalizer, true);
     std::printf("split: %s (%d rows)\nloss: %.6f\naccuracy: %.4f\n", options.split.c_str(), e.count, e.loss,
                 e.accuracy);
+    if (!options.json.empty()) {
+        const nlohmann::json j{{"split", options.split}, {"rows", e.count}, {"loss", e.loss}, {"accuracy", e.accuracy}};
+        write_file_atomic(options.json, j.dump(2) + "\n");
+    }
     const int K = net->architecture().classes;
     std::printf("confusion matrix (rows: true class, columns: predicted):\n%8s", "");
     for (int k = 0; k < K; ++k) std::printf(" %6s", info.class_names.size() == std::size_t(K) ? info.class_names[k].c_str() : std::to_string(k).c_str());

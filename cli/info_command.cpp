@@ -1,21 +1,25 @@
-// `mlp info`: the network a config describes, without loading any data.
+// `mlp info`: the network a config describes; of the data it reads only what fixes the
+// input width and class count (headers, metadata, folder listings).
 #include <cstdio>
 
 #include "commands.hpp"
 #include "config.hpp"
-#include "mlp/idx.hpp"
+#include "mlp/data_source.hpp"
 
 namespace mlp {
 
-// Input width and class count of the named datasets (all 28×28 grey, 10 classes today).
-static std::pair<int, int> dataset_shape(const DataConfig&) { return {784, 10}; }
-
 int info_command(const InfoOptions& options) {
     const Config config = load_config(options.config, options.overrides);
-    const auto [inputs, classes] = dataset_shape(config.data);
-    const Architecture arch = architecture_of(config, inputs, classes);
+    const DataShape shape = data_shape(config.data);
+    const Architecture arch = architecture_of(config, shape.features, shape.classes);
     const ParamLayout layout(arch);
     std::printf("config: %s\nbias: %s\n", config.source.c_str(), bias_mode_name(arch.bias).c_str());
+    std::string image;
+    if (shape.image_shape[0] > 0)
+        image = " (" + std::to_string(shape.image_shape[0]) + "x" + std::to_string(shape.image_shape[1]) + "x" +
+                std::to_string(shape.image_shape[2]) + ")";
+    std::printf("data: %s, %d inputs%s, %d classes\n", config.data.dataset.c_str(), shape.features, image.c_str(),
+                shape.classes);
     for (std::size_t l = 0; l < layout.layers.size(); ++l) {
         const auto& layer = layout.layers[l];
         const bool last = l + 1 == layout.layers.size();

@@ -1,5 +1,6 @@
-// `mlp`: train | eval | info | gradcheck | search | reproduce. Parses arguments with CLI11 and turns every
-// mlp::Error into one line `mlp: error: ...` on stderr and exit status 1.
+// `mlp`: train | eval | info | gradcheck | predict | report | data info/show | search | reproduce |
+// contour | gradient-cost. Parses arguments with CLI11 and turns every mlp::Error into one line
+// `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     train_cmd->add_option("--resume", train.resume, "Continue the run in RUN_DIR from its last checkpoint")
         ->excludes(train_config)->excludes(train_out)->excludes(train_init);
     train_cmd->add_flag("--quiet", train.quiet, "Print only the final summary");
+    train_cmd->add_flag("--no-report", train.no_report, "Do not write figures and report.html into the run directory");
 
     mlp::EvalOptions eval;
     auto* eval_cmd = app.add_subcommand("eval", "Evaluate a trained model: loss, accuracy, confusion matrix");
@@ -28,6 +30,7 @@ int main(int argc, char** argv) {
     eval_cmd->add_option("--set", eval.overrides, "Override a data setting: data.key=value (repeatable)");
     eval_cmd->add_option("--split", eval.split, "Which split to evaluate: test, val or train")
         ->check(CLI::IsMember({"test", "val", "train"}));
+    eval_cmd->add_option("--json", eval.json, "Also write split, rows, loss and accuracy to this JSON file");
 
     mlp::InfoOptions info;
     auto* info_cmd = app.add_subcommand("info", "Show layers, shapes, parameter count and FLOPs of a config");
@@ -41,6 +44,33 @@ int main(int argc, char** argv) {
     check_cmd->add_option("--batch", check.batch, "Batch size of the check")->check(CLI::Range(1, 1024));
     check_cmd->add_option("--samples", check.samples, "Entries checked per tensor (0 = all)")->check(CLI::NonNegativeNumber);
     check_cmd->add_flag("--random-inputs", check.random_inputs, "Use Gaussian inputs instead of the dataset");
+
+    mlp::PredictOptions predict;
+    auto* predict_cmd = app.add_subcommand("predict", "Class probabilities of a trained model for new inputs");
+    predict_cmd->add_option("--model", predict.model, "Run directory (or its model.safetensors)")->required();
+    predict_cmd->add_option("inputs", predict.inputs, "Image files (png, jpg, ...), .npy arrays or .csv rows")
+        ->required();
+
+    // `mlp data <sub-command>`: dataset inspection.
+    auto* data_cmd = app.add_subcommand("data", "Inspect the data a config loads: counts, statistics, sample images");
+    data_cmd->require_subcommand(1);
+    mlp::DataInfoOptions data_info;
+    auto* data_info_cmd =
+        data_cmd->add_subcommand("info", "Rows per class and split, shapes, mean/std and checksums of a config's data");
+    data_info_cmd->add_option("--config", data_info.config, "Experiment config (TOML)")->required();
+    data_info_cmd->add_option("--set", data_info.overrides, "Override a setting: section.key=value (repeatable)");
+
+    mlp::ReportOptions report;
+    auto* report_cmd = app.add_subcommand("report", "Figures, summary table and report.html of one or several runs");
+    report_cmd->add_option("runs", report.runs, "Run directories (several: curves overlaid, one table)")->required();
+    report_cmd->add_option("--out", report.out, "Output directory (default: the run directory, or runs/comparison)");
+
+    mlp::DataShowOptions data_show;
+    auto* data_show_cmd = data_cmd->add_subcommand("show", "Write a grid of random training images per class (PNG)");
+    data_show_cmd->add_option("--config", data_show.config, "Experiment config (TOML)")->required();
+    data_show_cmd->add_option("--set", data_show.overrides, "Override a setting: section.key=value (repeatable)");
+    data_show_cmd->add_option("--per-class", data_show.per_class, "Images per class")->check(CLI::Range(1, 64));
+    data_show_cmd->add_option("--out", data_show.out, "PNG file (default <dataset>_samples.png)");
 
     mlp::SearchOptions search;
     auto* search_cmd = app.add_subcommand("search", "Grid or random hyper-parameter search over a config's [search] section");
@@ -57,14 +87,48 @@ int main(int argc, char** argv) {
     reproduce_cmd->add_flag("--quick", reproduce.quick, "1 epoch on 600 images, into runs/<group>-quick and results/<group>-quick");
     reproduce_cmd->add_option("--only", reproduce.only, "Only these runs (config names)");
 
+    mlp::ContourOptions contour;
+    auto* contour_cmd = app.add_subcommand("contour", "Loss contour over two weights of a trained model, with optimiser paths");
+    contour_cmd->add_option("model", contour.model, "Run directory of a trained model")->required();
+    contour_cmd->add_option("--pixel", contour.pixel, "Input pixel ROW,COLUMN whose weights vary")->delimiter(',')->expected(2);
+    contour_cmd->add_option("--input", contour.input, "Input index whose weights vary (instead of --pixel)");
+    contour_cmd->add_option("--classes", contour.classes, "The two outputs A,B those weights feed")->delimiter(',')->expected(2);
+    contour_cmd->add_option("--examples", contour.examples, "Training rows in the summed loss")->check(CLI::PositiveNumber);
+    contour_cmd->add_option("--grid", contour.grid, "Grid points per axis")->check(CLI::Range(2, 1000));
+    contour_cmd->add_option("--half-width", contour.half_width, "Grid spans trained ± this (default: fit the paths)");
+    contour_cmd->add_option("--lr", contour.lr, "Learning rate of the paths")->check(CLI::PositiveNumber);
+    contour_cmd->add_option("--steps", contour.steps, "Steps per path")->check(CLI::NonNegativeNumber);
+    contour_cmd->add_option("--momenta", contour.momenta, "Momentum of each path")->delimiter(',');
+    contour_cmd->add_option("--start", contour.start, "Paths start at trained + DA,DB")->delimiter(',')->expected(2);
+    contour_cmd->add_option("--out", contour.out, "Output directory (default RUN_DIR/contour)");
+
+    mlp::GradientCostOptions cost;
+    auto* cost_cmd = app.add_subcommand("gradient-cost", "Time one gradient by backprop and by naive finite differences");
+    cost_cmd->add_option("--depths", cost.depths, "Hidden-layer counts swept at --width")->delimiter(',');
+    cost_cmd->add_option("--widths", cost.widths, "Hidden widths swept at --depth")->delimiter(',');
+    cost_cmd->add_option("--width", cost.fixed_width, "Width while depth varies")->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--depth", cost.fixed_depth, "Depth while width varies")->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--batch", cost.batch, "Examples in the objective")->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--naive-weights", cost.naive_weights, "Most weights perturbed; naive time scales to all")
+        ->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--naive-seconds", cost.naive_seconds, "Stop perturbing after this long (at least 16 weights)")
+        ->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--out", cost.out, "Output directory");
+
     try {
         app.parse(argc, argv);
         if (*train_cmd) return mlp::train_command(train);
         if (*eval_cmd) return mlp::eval_command(eval);
         if (*info_cmd) return mlp::info_command(info);
         if (*check_cmd) return mlp::gradcheck_command(check);
+        if (*predict_cmd) return mlp::predict_command(predict);
+        if (*data_info_cmd) return mlp::data_info_command(data_info);
+        if (*report_cmd) return mlp::report_command(report);
+        if (*data_show_cmd) return mlp::data_show_command(data_show);
         if (*search_cmd) return mlp::search_command(search);
         if (*reproduce_cmd) return mlp::reproduce_command(reproduce);
+        if (*contour_cmd) return mlp::contour_command(contour);
+        if (*cost_cmd) return mlp::gradient_cost_command(cost);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const mlp::Error& e) {

@@ -8,10 +8,12 @@
 
 namespace mlp {
 
-ProgressPrinter::ProgressPrinter(bool quiet) : quiet_(quiet), terminal_(isatty(STDERR_FILENO) == 1) {}
+ProgressPrinter::ProgressPrinter(bool quiet, Format format)
+    : quiet_(quiet), format_(format), terminal_(isatty(STDERR_FILENO) == 1) {}
 
 void ProgressPrinter::operator()(const Progress& p) {
     if (quiet_) return;
+    if (format_ == Format::course) return course(p);
     if (terminal_) bar(p);
     if (p.check) line(p);
 }
@@ -41,6 +43,15 @@ void ProgressPrinter::line(const Progress& p) {
     if (!std::isnan(r.val_loss)) std::fprintf(stderr, "  val_loss %.4f  val_acc %.2f%%", r.val_loss, 100 * r.val_acc);
     std::fprintf(stderr, "  lr %.3g  %.1fs\n", r.lr, r.seconds);
     drawn_ = false;
+}
+
+void ProgressPrinter::course(const Progress& p) {
+    const long in_epoch = (p.step - 1) % p.steps_per_epoch + 1;
+    if (in_epoch % 100 == 0)
+        std::fprintf(stderr, "Epoch [%d/%d], Step [%ld/%ld], Loss: %.4f\n", p.epoch, p.epochs, in_epoch,
+                     p.steps_per_epoch, p.loss);
+    if (p.check && !std::isnan(p.check->val_acc))
+        std::fprintf(stderr, "Validation accuracy is: %.2f %%\n", 100 * p.check->val_acc);
 }
 
 void ProgressPrinter::finish() {

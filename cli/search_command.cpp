@@ -1,6 +1,7 @@
 // `mlp search`: runs the trials of a SearchPlan as `mlp train` child processes, up to
 // `workers` at a time, each in its own run directory; skips finished trials on resume;
-// records failed ones and goes on; writes trials.csv, trials.md and best.toml.
+// records failed ones and goes on; writes trials.csv, trials.md and best.toml, and a report
+// of the best trials (curves overlaid, summary table) in report/.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -50,7 +51,8 @@ std::string last_line(const std::string& path) {
 }
 
 pid_t start_trial(const std::string& exe, const std::string& config, const std::string& dir, const Trial& t) {
-    std::vector<std::string> args = {exe, "train", "--config", config, "--out", dir, "--quiet"};
+    // Trials skip their own report; the search reports its best trials together.
+    std::vector<std::string> args = {exe, "train", "--config", config, "--out", dir, "--quiet", "--no-report"};
     for (const auto& o : t.overrides) args.insert(args.end(), {"--set", o});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -133,6 +135,21 @@ std::string number(const nlohmann::json& m, const char* key, int digits) {
     return text;
 }
 
+constexpr std::size_t kReportedTrials = 5;  // the best trials shown in report/
+
+// "trial-003: lr=0.01, hidden=[64]": the trial's id and the values it sets, by last key part.
+std::string trial_label(const SearchPlan& plan, const Trial& t) {
+    std::string label = t.id;
+    const char* sep = ": ";
+    for (const auto& key : plan.keys) {
+        std::string v = value_of(t, key);
+        v.erase(std::remove(v.begin(), v.end(), '"'), v.end());
+        label += sep + key.substr(key.rfind('.') + 1) + "=" + v;
+        sep = ", ";
+    }
+    return label;
+}
+
 const char* kColumns[] = {"val_accuracy", "val_loss", "test_accuracy", "train_accuracy", "epochs", "seconds"};
 
 std::string table(const SearchPlan& plan, const std::vector<TrialResult>& rows, bool markdown) {
@@ -203,6 +220,20 @@ int search_command(const SearchOptions& options) {
         write_file_atomic(out + "/best.toml", read_text(best_dir + "/config.toml"));
         std::printf("\nbest: %s (%s = %.4f); its config: %s/best.toml\n", rows.front().trial->id.c_str(),
                     plan.metric.c_str(), rows.front().value, out.c_str());
+    }
+    std::vector<std::string> best_dirs, best_labels;
+    for (const auto& r : rows)
+        if (r.status == "done" && best_dirs.size() < kReportedTrials) {
+            best_dirs.push_back(out + "/" + r.trial->id);
+            best_labels.push_back(trial_label(plan, *r.trial));
+        }
+    if (!best_dirs.empty()) {
+        try {
+            const std::string html = write_run_report(best_dirs, out + "/report", true, best_labels);
+            std::printf("report of the best %zu: %s\n", best_dirs.size(), html.c_str());
+        } catch (const Error& e) {  // the table above stands; say why the page is missing
+            std::fprintf(stderr, "mlp: warning: no search report: %s\n", e.what());
+        }
     }
     const long failed = std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.status == "failed"; });
     const long left = std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.status == "pending"; });

@@ -1,4 +1,4 @@
-// `mlp train`: config → data → network → Trainer → run directory.
+// `mlp train`: config → data → network → Trainer → run directory (and its report).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -114,12 +114,16 @@ int train_command(const TrainOptions& options) {
         std::fprintf(stderr, "training %s: %zu parameters, %d train / %d val / %d test rows, run directory %s\n",
                      config.name.c_str(), net.layout().parameters, data.train.size(), data.validation.size(),
                      data.test.size(), out.c_str());
+        if (data.normalizer.mode == NormalizeMode::global)
+            std::fprintf(stderr, "normalisation: training mean %.3f, std %.3f\n", data.normalizer.mean[0],
+                         1.0 / data.normalizer.inv_std[0]);
         if (checkpoint)
             std::fprintf(stderr, "resuming at step %ld (epoch %d, step %ld of %ld)\n", checkpoint->state.steps,
                          checkpoint->state.epoch, checkpoint->state.position, trainer.steps_per_epoch());
     }
 
-    ProgressPrinter printer(options.quiet);
+    ProgressPrinter printer(options.quiet, config.log_format == "course" ? ProgressPrinter::Format::course
+                                                                          : ProgressPrinter::Format::standard);
     long saved_step = checkpoint ? checkpoint->state.steps : -1;  // the checkpoint on disk; -1: none
     checkpoint.reset();
     TrainHooks hooks;
@@ -174,6 +178,7 @@ int train_command(const TrainOptions& options) {
     if (val.count) std::printf("val   accuracy %s  loss %.4f\n", percent(val.accuracy).c_str(), val.loss);
     std::printf("test  accuracy %s  loss %.4f\n", percent(test.accuracy).c_str(), test.loss);
     std::printf("run directory: %s\n", out.c_str());
+    if (!options.no_report) std::printf("report: %s\n", write_run_report({out}, out, options.quiet).c_str());
     return 0;
 }
 

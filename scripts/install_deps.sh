@@ -11,6 +11,10 @@ packages=(
     nlohmann-json3-dev   # metrics.json and safetensors headers
     libcli11-dev         # command-line parsing with --help on every sub-command
     libgtest-dev         # unit tests
+    libstb-dev           # stb_image/stb_image_resize: image-folder datasets and `mlp predict` on images
+    dataset-fashion-mnist  # Fashion-MNIST (gzipped IDX, ~30 MB) for dataset = "fashion-mnist" and its tests
+    libcairo2-dev        # Cairo: antialiased charts, diagrams and image tiles written as PNG (src/report)
+    fonts-dejavu-core    # the font the figures' labels are set in
     clang libclang-rt-14-dev libomp-dev  # libFuzzer targets of the file readers (scripts/fuzz.sh)
     "$@"
 )

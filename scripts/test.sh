@@ -7,7 +7,7 @@
 #                               smoke runs (label fuzz). CI runs this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install_deps.sh
+scripts/install_deps.sh chromium  # the browser test opens report.html in headless Chromium
 scripts/fetch_data.sh mnist
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"

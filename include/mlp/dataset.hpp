@@ -37,11 +37,16 @@ struct Subset {
     int size() const { return static_cast<int>(indices.size()); }
 };
 
-enum class NormalizeMode { global, per_feature, scale255, none };
+// global: one mean/std over all features; per_feature: each feature its own;
+// per_channel: one mean/std per image channel (needs image_shape); mean_image: subtract
+// each feature's mean, no scaling (the CIFAR-10 course code's preprocessing);
+// scale255: x/255 into [0, 1]; none: raw values.
+enum class NormalizeMode { global, per_feature, per_channel, mean_image, scale255, none };
 NormalizeMode parse_normalize(const std::string& name);
 std::string normalize_name(NormalizeMode mode);
 
-// x' = (x − mean_f) · inv_std_f for every feature f.
+// x' = (x − mean_f) · inv_std_f for every feature f. Every mode is stored per feature,
+// so a saved model applies it without knowing the mode.
 struct Normalizer {
     NormalizeMode mode = NormalizeMode::none;
     std::vector<float> mean;

@@ -14,6 +14,8 @@ struct IdxImages {
     std::vector<std::uint8_t> pixels;  // count·height·width
 };
 
+// Only the 16-byte header of an image file: count, height, width (no pixels).
+IdxImages parse_idx_header(const std::vector<std::uint8_t>& head, const std::string& name);
 // Parse from bytes already in memory; `name` is used in error messages.
 IdxImages parse_idx_images(const std::vector<std::uint8_t>& bytes, const std::string& name);
 std::vector<int> parse_idx_labels(const std::vector<std::uint8_t>& bytes, const std::string& name);

@@ -42,7 +42,27 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
         if (n == 0) break;
         bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + n);
     }
+    // A cut-off gzip stream ends the reads early without a negative count.
+    int code = Z_OK;
+    std::string message = gzerror(file, &code);
     gzclose(file);
+    if (message.rfind(path + ": ", 0) == 0) message.erase(0, path.size() + 2);  // zlib prefixes the path
+    if (code != Z_OK && code != Z_STREAM_END)
+        throw Error(path + ": cannot decompress (" + message + "; the gzip file is truncated or corrupt)");
+    return bytes;
+}
+
+std::vector<std::uint8_t> read_file_head(const std::string& path, std::size_t max_bytes) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(path + ": " + (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (!file) throw Error(system_error(path, "cannot open"));
+    std::vector<std::uint8_t> bytes(max_bytes);
+    const int n = gzread(file, bytes.data(), static_cast<unsigned>(max_bytes));
+    gzclose(file);
+    if (n < 0) throw Error(path + ": cannot decompress");
+    bytes.resize(static_cast<std::size_t>(n));
     return bytes;
 }
 

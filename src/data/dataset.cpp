@@ -10,15 +10,20 @@ namespace mlp {
 NormalizeMode parse_normalize(const std::string& name) {
     if (name == "global") return NormalizeMode::global;
     if (name == "per_feature") return NormalizeMode::per_feature;
+    if (name == "per_channel") return NormalizeMode::per_channel;
+    if (name == "mean_image") return NormalizeMode::mean_image;
     if (name == "scale255") return NormalizeMode::scale255;
     if (name == "none") return NormalizeMode::none;
-    throw Error("unknown normalization '" + name + "' (expected global, per_feature, scale255 or none)");
+    throw Error("unknown normalization '" + name +
+                "' (expected global, per_feature, per_channel, mean_image, scale255 or none)");
 }
 
 std::string normalize_name(NormalizeMode mode) {
     switch (mode) {
         case NormalizeMode::global: return "global";
         case NormalizeMode::per_feature: return "per_feature";
+        case NormalizeMode::per_channel: return "per_channel";
+        case NormalizeMode::mean_image: return "mean_image";
         case NormalizeMode::scale255: return "scale255";
         case NormalizeMode::none: return "none";
     }
@@ -38,14 +43,23 @@ Normalizer Normalizer::fit(NormalizeMode mode, const Subset& train) {
         return norm;
     }
     require(train.size() > 0, "normalization: the training split is empty");
+    const int C = data.image_shape[0], plane = data.image_shape[1] * data.image_shape[2];
+    if (mode == NormalizeMode::per_channel)
+        require(C > 0 && C * plane == D, "data.normalize: per_channel needs image data (" + data.name +
+                                             " has " + std::to_string(D) + " features and no image shape)");
     // Sums in double, rows in order: the same statistics on every run.
     std::vector<double> sum(D, 0.0), sum_sq(D, 0.0);
-    for (int r : train.indices)
+    auto add_row = [&](const auto* x) {
         for (int f = 0; f < D; ++f) {
-            const double x = data.value(r, f);
-            sum[f] += x;
-            sum_sq[f] += x * x;
+            const double v = x[f];
+            sum[f] += v;
+            sum_sq[f] += v * v;
         }
+    };
+    for (int r : train.indices) {
+        if (data.is_u8()) add_row(data.u8.data() + std::size_t(r) * D);
+        else add_row(data.f32.data() + std::size_t(r) * D);
+    }
     const double n = train.size();
     if (mode == NormalizeMode::global) {
         double total = 0.0, total_sq = 0.0;
@@ -56,10 +70,25 @@ Normalizer Normalizer::fit(NormalizeMode mode, const Subset& train) {
         norm.inv_std.assign(D, static_cast<float>(std > 0 ? 1.0 / std : 1.0));
         return norm;
     }
+    if (mode == NormalizeMode::per_channel) {
+        // Channel-major (CHW) features: channel c owns features [c·H·W, (c+1)·H·W).
+        for (int c = 0; c < C; ++c) {
+            double total = 0.0, total_sq = 0.0;
+            for (int f = c * plane; f < (c + 1) * plane; ++f) total += sum[f], total_sq += sum_sq[f];
+            const double mean = total / (n * plane);
+            const double std = std::sqrt(std::max(total_sq / (n * plane) - mean * mean, 0.0));
+            for (int f = c * plane; f < (c + 1) * plane; ++f) {
+                norm.mean[f] = static_cast<float>(mean);
+                norm.inv_std[f] = static_cast<float>(std > 0 ? 1.0 / std : 1.0);
+            }
+        }
+        return norm;
+    }
     for (int f = 0; f < D; ++f) {
         const double mean = sum[f] / n;
-        const double std = std::sqrt(std::max(sum_sq[f] / n - mean * mean, 0.0));
         norm.mean[f] = static_cast<float>(mean);
+        if (mode == NormalizeMode::mean_image) continue;  // inv_std stays 1
+        const double std = std::sqrt(std::max(sum_sq[f] / n - mean * mean, 0.0));
         // Constant features (MNIST's border pixels) are centred but not scaled.
         norm.inv_std[f] = static_cast<float>(std > 1e-6 ? 1.0 / std : 1.0);
     }

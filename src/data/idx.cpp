@@ -36,16 +36,23 @@ void check_length(const std::vector<std::uint8_t>& bytes, const std::string& nam
 
 }  // namespace
 
-IdxImages parse_idx_images(const std::vector<std::uint8_t>& bytes, const std::string& name) {
-    check_header(bytes, name, 0x00000803, 16);
-    const std::uint64_t n = big_endian_u32(bytes, 4), h = big_endian_u32(bytes, 8), w = big_endian_u32(bytes, 12);
+IdxImages parse_idx_header(const std::vector<std::uint8_t>& head, const std::string& name) {
+    check_header(head, name, 0x00000803, 16);
+    const std::uint64_t n = big_endian_u32(head, 4), h = big_endian_u32(head, 8), w = big_endian_u32(head, 12);
     require(h > 0 && w > 0 && h <= 4096 && w <= 4096,
             name + ": implausible image size " + std::to_string(h) + "x" + std::to_string(w));
-    check_length(bytes, name, 16 + n * h * w);
+    require(n <= 0x7fffffff, name + ": implausible image count " + std::to_string(n));
     IdxImages images;
     images.count = static_cast<int>(n);
     images.height = static_cast<int>(h);
     images.width = static_cast<int>(w);
+    return images;
+}
+
+IdxImages parse_idx_images(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+    IdxImages images = parse_idx_header(bytes, name);
+    // Checked before the copy: a header declaring more than the file holds allocates nothing.
+    check_length(bytes, name, 16 + std::uint64_t(images.count) * images.height * images.width);
     images.pixels.assign(bytes.begin() + 16, bytes.end());
     return images;
 }

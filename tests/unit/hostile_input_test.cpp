@@ -8,8 +8,11 @@
 
 #include "config.hpp"
 #include "mlp/checkpoint.hpp"
+#include "mlp/cifar10.hpp"
+#include "mlp/csv.hpp"
 #include "mlp/error.hpp"
 #include "mlp/idx.hpp"
+#include "mlp/npy.hpp"
 #include "mlp/safetensors.hpp"
 #include "run_dir.hpp"
 
@@ -37,6 +40,11 @@ TEST(HostileInput, ZeroLengthFilesAreClearErrors) {
     EXPECT_EQ(error_of([&] { decode_checkpoint(none.data(), 0, "checkpoint.bin"); }),
               "checkpoint.bin: empty checkpoint file (0 bytes)");
     EXPECT_EQ(error_of([&] { parse_history_csv("", "history.csv"); }).rfind("history.csv: not a history file", 0), 0u);
+    Dataset cifar;
+    EXPECT_EQ(error_of([&] { parse_cifar10_batch(none, "b.bin", cifar); }).rfind("b.bin: empty file", 0), 0u);
+    EXPECT_EQ(error_of([&] { parse_npy(none, "x.npy"); }).rfind("x.npy: ", 0), 0u);
+    EXPECT_EQ(error_of([&] { parse_npy(none, "x.npy"); }).find("(no error)"), std::string::npos);
+    EXPECT_EQ(error_of([&] { parse_csv("", "t.csv", CsvOptions{}); }), "t.csv: no data rows (the file is empty)");
     // An empty config is valid: every key has a default.
     EXPECT_EQ(error_of([&] { parse_config("", "empty.toml"); }), "(no error)");
 }

@@ -1,119 +1,142 @@
-// The IDX reader on small generated files, good and corrupted.
+// IDX reader: raw and gzip files, and every malformed-file case named in the data issue.
 #include <gtest/gtest.h>
-
 #include <zlib.h>
 
-#include <functional>
-
-#include "mlp/error.hpp"
+#include "data_test_support.hpp"
+#include "mlp/data_source.hpp"
 #include "mlp/file.hpp"
 #include "mlp/idx.hpp"
-#include "test_util.hpp"
 
 namespace mlp {
 namespace {
 
+using testing::error_of;
+
 void put_u32(std::vector<std::uint8_t>& b, std::uint32_t x) {
-    for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<std::uint8_t>(x >> s));
+    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(x >> shift));
 }
 
-std::vector<std::uint8_t> images(std::uint32_t n, std::uint32_t h, std::uint32_t w, std::size_t pixels) {
+std::vector<std::uint8_t> image_file(std::uint32_t n, std::uint32_t h, std::uint32_t w, std::size_t pixels) {
     std::vector<std::uint8_t> b;
-    put_u32(b, 0x803), put_u32(b, n), put_u32(b, h), put_u32(b, w);
+    put_u32(b, 0x00000803);
+    put_u32(b, n);
+    put_u32(b, h);
+    put_u32(b, w);
     for (std::size_t i = 0; i < pixels; ++i) b.push_back(static_cast<std::uint8_t>(i * 7));
     return b;
 }
 
-std::vector<std::uint8_t> labels(std::vector<std::uint8_t> values) {
+std::vector<std::uint8_t> label_file(const std::vector<std::uint8_t>& labels) {
     std::vector<std::uint8_t> b;
-    put_u32(b, 0x801), put_u32(b, static_cast<std::uint32_t>(values.size()));
-    b.insert(b.end(), values.begin(), values.end());
+    put_u32(b, 0x00000801);
+    put_u32(b, static_cast<std::uint32_t>(labels.size()));
+    b.insert(b.end(), labels.begin(), labels.end());
     return b;
 }
 
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
+void write_gz(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+    gzFile f = gzopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
+    gzclose(f);
+}
+
+TEST(Idx, ReadsRawAndGzipIdentically) {
+    const std::string dir = testing::scratch_dir("idx_gz");
+    const auto images = image_file(3, 2, 2, 12);
+    const auto labels = label_file({4, 0, 9});
+    testing::write_bytes(dir + "/raw-images", images);
+    testing::write_bytes(dir + "/raw-labels", labels);
+    write_gz(dir + "/gz-images.gz", images);
+    write_gz(dir + "/gz-labels.gz", labels);
+    const Dataset raw = read_idx_dataset(dir + "/raw-images", dir + "/raw-labels", "t");
+    const Dataset gz = read_idx_dataset(dir + "/gz-images.gz", dir + "/gz-labels.gz", "t");
+    EXPECT_NE(testing::read_whole(dir + "/gz-images.gz"), testing::read_whole(dir + "/raw-images"));
+    for (const Dataset* d : {&raw, &gz}) {
+        EXPECT_EQ(d->rows, 3);
+        EXPECT_EQ(d->features, 4);
+        EXPECT_EQ(d->image_shape, (std::array<int, 3>{1, 2, 2}));
+        EXPECT_EQ(d->labels, (std::vector<int>{4, 0, 9}));
+        ASSERT_EQ(d->u8.size(), 12u);
+        EXPECT_EQ(d->u8[5], static_cast<std::uint8_t>(35));
     }
-    return "(no error)";
+    EXPECT_EQ(raw.u8, gz.u8);
 }
 
-TEST(Idx, ParsesImagesAndLabels) {
-    const IdxImages img = parse_idx_images(images(3, 2, 4, 24), "x");
-    EXPECT_EQ(img.count, 3);
-    EXPECT_EQ(img.height, 2);
-    EXPECT_EQ(img.width, 4);
-    ASSERT_EQ(img.pixels.size(), 24u);
-    EXPECT_EQ(img.pixels[5], 35);
-    EXPECT_EQ(parse_idx_labels(labels({3, 1, 4}), "y"), (std::vector<int>{3, 1, 4}));
+TEST(Idx, WrongMagicNamesFileAndBothMagics) {
+    auto bytes = image_file(1, 2, 2, 4);
+    bytes[3] = 0x01;
+    const std::string e = error_of([&] { parse_idx_images(bytes, "x-images"); });
+    EXPECT_NE(e.find("x-images: bad IDX magic 0x00000801 (expected 0x00000803)"), std::string::npos) << e;
 }
 
-TEST(Idx, BadMagicNamesFileAndMagic) {
-    auto b = images(1, 2, 2, 4);
-    b[3] = 0x01;
-    const std::string m = message_of([&] { parse_idx_images(b, "train-images"); });
-    EXPECT_NE(m.find("train-images: bad IDX magic 0x00000801 (expected 0x00000803)"), std::string::npos) << m;
+TEST(Idx, TruncatedFileIsAnError) {
+    const std::string e = error_of([] { parse_idx_images(image_file(3, 2, 2, 11), "x-images"); });
+    EXPECT_NE(e.find("x-images: truncated IDX file (27 bytes, header declares 28)"), std::string::npos) << e;
 }
 
-TEST(Idx, TruncatedDataIsAnError) {
-    const std::string m = message_of([&] { parse_idx_images(images(10, 28, 28, 100), "f"); });
-    EXPECT_NE(m.find("truncated"), std::string::npos) << m;
-    EXPECT_NE(m.find("7856"), std::string::npos) << m;  // 16 + 10·784 declared
+TEST(Idx, DeclaredSizeBeyondTheFileAllocatesNothing) {
+    // 4e9 images of 4096×4096 would be 2^56 bytes: the check must come before any copy.
+    const std::string e = error_of([] { parse_idx_images(image_file(0x7fffffff, 4096, 4096, 8), "huge"); });
+    EXPECT_NE(e.find("huge: truncated IDX file"), std::string::npos) << e;
+    const std::string labels = error_of([] {
+        auto b = label_file({1, 2});
+        b[4] = 0xff;  // declares 4 billion labels
+        parse_idx_labels(b, "huge-labels");
+    });
+    EXPECT_NE(labels.find("huge-labels: truncated IDX file"), std::string::npos) << labels;
+}
+
+TEST(Idx, LabelOutOfRangeNamesRecord) {
+    const std::string dir = testing::scratch_dir("idx_label");
+    testing::write_bytes(dir + "/images", image_file(3, 1, 1, 3));
+    testing::write_bytes(dir + "/labels", label_file({1, 2, 10}));
+    const std::string e = error_of([&] { read_idx_dataset(dir + "/images", dir + "/labels", "t"); });
+    EXPECT_NE(e.find(dir + "/labels: label 10 at record 2 (expected 0..9)"), std::string::npos) << e;
+}
+
+TEST(Idx, MismatchedCountsNameBothFiles) {
+    const std::string dir = testing::scratch_dir("idx_counts");
+    testing::write_bytes(dir + "/images", image_file(3, 1, 1, 3));
+    testing::write_bytes(dir + "/labels", label_file({1, 2}));
+    const std::string e = error_of([&] { read_idx_dataset(dir + "/images", dir + "/labels", "t"); });
+    EXPECT_NE(e.find("2 labels for 3 images in " + dir + "/images"), std::string::npos) << e;
+}
+
+TEST(Idx, CorruptGzipIsAnError) {
+    const std::string dir = testing::scratch_dir("idx_badgz");
+    std::vector<std::uint8_t> junk = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8};
+    testing::write_bytes(dir + "/x.gz", junk);
+    const std::string e = error_of([&] { read_idx_dataset(dir + "/x.gz", dir + "/x.gz", "t"); });
+    EXPECT_NE(e.find(dir + "/x.gz: cannot decompress"), std::string::npos) << e;
 }
 
 TEST(Idx, TruncatedHeaderIsAnError) {
-    std::vector<std::uint8_t> b = {0, 0, 8, 3, 0};
-    EXPECT_NE(message_of([&] { parse_idx_images(b, "f"); }).find("truncated IDX header"), std::string::npos);
-}
-
-TEST(Idx, HugeDeclaredCountDoesNotAllocate) {
-    // 4 billion images of 28×28 declared in a 20-byte file: rejected before any allocation.
-    const std::string m = message_of([&] { parse_idx_images(images(0xffffffffu, 28, 28, 4), "f"); });
-    EXPECT_NE(m.find("truncated"), std::string::npos) << m;
+    const std::vector<std::uint8_t> b = {0, 0, 8, 3, 0};
+    const std::string e = error_of([&] { parse_idx_images(b, "f"); });
+    EXPECT_NE(e.find("truncated IDX header"), std::string::npos) << e;
 }
 
 TEST(Idx, TrailingBytesAreAnError) {
-    EXPECT_EQ(message_of([&] { parse_idx_labels(labels({1, 2}), "f"); }), "(no error)");
-    auto b = labels({1, 2});
+    EXPECT_EQ(error_of([] { parse_idx_labels(label_file({1, 2}), "f"); }), "");
+    auto b = label_file({1, 2});
     b.push_back(9);
-    EXPECT_NE(message_of([&] { parse_idx_labels(b, "f"); }).find("after the declared data"), std::string::npos);
-}
-
-TEST(Idx, DatasetChecksCountsAndLabelRange) {
-    const std::string dir = test::temp_dir("idx");
-    const auto img = images(3, 2, 2, 12);
-    write_file_atomic(dir + "/img", img.data(), img.size());
-    const auto two = labels({1, 2});
-    write_file_atomic(dir + "/two", two.data(), two.size());
-    const auto bad = labels({1, 12, 3});
-    write_file_atomic(dir + "/bad", bad.data(), bad.size());
-    const auto good = labels({1, 2, 3});
-    write_file_atomic(dir + "/good", good.data(), good.size());
-    EXPECT_NE(message_of([&] { read_idx_dataset(dir + "/img", dir + "/two", "t"); }).find("2 labels for 3 images"),
-              std::string::npos);
-    EXPECT_NE(message_of([&] { read_idx_dataset(dir + "/img", dir + "/bad", "t"); }).find("label 12 at record 1"),
-              std::string::npos);
-    const Dataset d = read_idx_dataset(dir + "/img", dir + "/good", "t");
-    EXPECT_EQ(d.rows, 3);
-    EXPECT_EQ(d.features, 4);
-    EXPECT_EQ(d.checksums.at("img"), sha256_hex(img.data(), img.size()));
-}
-
-TEST(Idx, GzipFilesReadTransparently) {
-    const std::string dir = test::temp_dir("idx-gz");
-    const auto img = images(2, 3, 3, 18);
-    gzFile f = gzopen((dir + "/img.gz").c_str(), "wb");
-    gzwrite(f, img.data(), static_cast<unsigned>(img.size()));
-    gzclose(f);
-    const IdxImages parsed = parse_idx_images(read_file(dir + "/img.gz"), "img.gz");
-    EXPECT_EQ(parsed.count, 2);
-    EXPECT_EQ(parsed.pixels[17], static_cast<std::uint8_t>(17 * 7));
+    const std::string e = error_of([&] { parse_idx_labels(b, "f"); });
+    EXPECT_NE(e.find("after the declared data"), std::string::npos) << e;
 }
 
 TEST(Idx, MissingFileSaysNoSuchFile) {
-    EXPECT_NE(message_of([&] { read_file("no/such/file"); }).find("no/such/file: no such file"), std::string::npos);
+    const std::string e = error_of([] { read_file("no/such/file"); });
+    EXPECT_NE(e.find("no/such/file: no such file"), std::string::npos) << e;
+}
+
+TEST(Idx, DatasetRecordsEachFilesSha256) {
+    const std::string dir = testing::scratch_dir("idx_sha");
+    const auto images = image_file(3, 2, 2, 12);
+    testing::write_bytes(dir + "/img", images);
+    testing::write_bytes(dir + "/lab", label_file({1, 2, 3}));
+    const Dataset d = read_idx_dataset(dir + "/img", dir + "/lab", "t");
+    EXPECT_EQ(d.checksums.at("img"), sha256_hex(images.data(), images.size()));
 }
 
 TEST(Sha256, KnownVectors) {
@@ -124,6 +147,25 @@ TEST(Sha256, KnownVectors) {
     const std::string long_text(1000, 'a');
     EXPECT_EQ(sha256_hex(reinterpret_cast<const std::uint8_t*>(long_text.data()), long_text.size()),
               "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+// The Debian package dataset-fashion-mnist: gzipped IDX, 6000 train and 1000 test images per class.
+TEST(Idx, FashionMnistFromItsDebianPackage) {
+    DataConfig config;
+    config.dataset = "fashion-mnist";
+    EXPECT_EQ(default_data_dir("fashion-mnist"), "/usr/share/datasets/fashion-mnist");
+    const DataShape shape = data_shape(config);
+    EXPECT_EQ(shape.features, 784);
+    EXPECT_EQ(shape.class_names.at(9), "Ankle boot");
+    config.validation = 0;
+    const DataSplits data = load_data(config);
+    EXPECT_EQ(data.train.size(), 60000);
+    EXPECT_EQ(data.test.size(), 10000);
+    std::vector<int> counts(10, 0);
+    for (int y : data.test_data->labels) ++counts[y];
+    for (int k = 0; k < 10; ++k) EXPECT_EQ(counts[k], 1000);
+    EXPECT_EQ(data.train_data->checksums.at("train-images-idx3-ubyte.gz").size(), 64u);
+    EXPECT_TRUE(data.train_data->is_u8());
 }
 
 }  // namespace

@@ -3,25 +3,97 @@
 #include <gtest/gtest.h>
 
 #include "mlp/file.hpp"
+#include "report_test_support.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
 namespace {
 
-void reproduce_quickly(const std::string& group, int runs_per_protocol, int protocols) {
+// Returns the directory holding runs/ and results/.
+std::string reproduce_quickly(const std::string& group, int runs_per_protocol, int protocols) {
     const std::string dir = test::temp_dir("reproduce-" + group);
     const auto r = test::run(test::mlp_binary() + " reproduce " + group + " --quick --runs " + dir + "/runs --out " +
                              dir + "/results");
-    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.status, 0) << r.output;
+    if (r.status != 0) return dir;
     const std::string summary = read_text(dir + "/results/summary.md");
-    int rows = 0;
-    for (std::size_t at = 0; (at = summary.find("\n| ", at)) != std::string::npos; ++at) ++rows;
+    int rows = 0;  // table rows inside the "## Protocol" sections
+    for (std::size_t section = 0; (section = summary.find("## Protocol", section)) != std::string::npos; ++section) {
+        const std::size_t end = summary.find("\n## ", section + 1);
+        const std::string text = summary.substr(section, end == std::string::npos ? std::string::npos : end - section);
+        for (std::size_t at = 0; (at = text.find("\n| ", at)) != std::string::npos; ++at) ++rows;
+    }
     // Each protocol's table: a header row plus one row per run.
     EXPECT_EQ(rows, protocols * (1 + runs_per_protocol)) << summary;
     EXPECT_EQ(summary.find("failed"), std::string::npos) << summary;
+    return dir;
 }
 
-TEST(Reproduce, MnistTdt4265Group) { reproduce_quickly("mnist_tdt4265", 9, 2); }
+TEST(Reproduce, MnistTdt4265Group) {
+    const std::string dir = reproduce_quickly("mnist_tdt4265", 9, 2);
+    // The group's [[figure]] entries: learning curves of 4, 3 and 3 runs, per protocol,
+    // one Tableau colour per run and no more, linked from summary.md.
+    const std::string summary = read_text(dir + "/results/summary.md");
+    const std::pair<const char*, int> figures[] = {{"task3_tricks", 4}, {"task4_widths", 3}, {"task4_depth", 3}};
+    const std::uint32_t colours[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd};
+    for (const char* protocol : {"course", "full"})
+        for (const auto& [name, runs] : figures) {
+            const std::string file = std::string(name) + "-" + protocol + ".png";
+            EXPECT_NE(summary.find("](" + file + ")"), std::string::npos) << file << " not linked:\n" << summary;
+            const auto png = test::decode_png_file(dir + "/results/" + file);
+            EXPECT_EQ(png.width, 1920) << file;
+            EXPECT_GT(png.height, 700) << file;
+            for (int k = 0; k < runs; ++k) EXPECT_GT(png.near(colours[k]), 100) << file << ": run " << k << " not drawn";
+            EXPECT_EQ(png.near(colours[runs]), 0) << file << ": a colour too many";
+        }
+}
+
+TEST(Reproduce, FigureNamingAnUnknownRunIsAnError) {
+    const std::string dir = test::temp_dir("reproduce-bad-figure");
+    write_file_atomic(dir + "/a2c_baseline.toml", read_text("experiments/mnist_tdt4265/a2c_baseline.toml"));
+    write_file_atomic(dir + "/group.toml",
+                      "title = \"bad\"\n[[run]]\nconfig = \"a2c_baseline.toml\"\n"
+                      "[[figure]]\nname = \"curves\"\nruns = [\"a2c_baseline\", \"a9_missing\"]\n");
+    const auto r = test::run(test::mlp_binary() + " reproduce " + dir + " --quick --runs " + dir + "/runs --out " +
+                             dir + "/results");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("mlp: error: " + dir + "/group.toml: figure curves: runs: 'a9_missing' is not the name"),
+              std::string::npos)
+        << r.output;
+    EXPECT_FALSE(file_exists(dir + "/runs")) << "runs started before the group was checked";
+}
+
+TEST(Reproduce, MnistCsc411Group) { reproduce_quickly("mnist_csc411", 2, 1); }
+
+// Seeds, per-run settings and names, and [[command]] steps, on a tiny fixture group.
+TEST(Reproduce, SeedsRunSettingsAndCommands) {
+    const std::string dir = test::temp_dir("reproduce-fixture");
+    const std::string group = "tests/fixtures/reproduce_group";
+    const std::string args = " --runs " + dir + "/runs --out " + dir + "/results";
+    auto r = test::run(test::mlp_binary() + " reproduce " + group + args);
+    ASSERT_EQ(r.status, 0) << r.output;
+    for (const char* run : {"tiny", "tiny-seed2", "tiny_momentum", "tiny_momentum-seed2"})
+        EXPECT_TRUE(file_exists(dir + "/runs/small/" + run + "/metrics.json")) << run;
+    EXPECT_NE(read_text(dir + "/runs/small/tiny_momentum/config.toml").find("optimizer = 'momentum'"),
+              std::string::npos);
+    const std::string summary = read_text(dir + "/results/summary.md");
+    EXPECT_NE(summary.find("n=2)"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("## gradient cost"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("| 3 | 64 |"), std::string::npos) << summary;  // depth 3 of --depths 1,2,3
+
+    // A second run reuses every finished run and the command's output.
+    r = test::run(test::mlp_binary() + " reproduce " + group + args);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.find("naive"), std::string::npos) << r.output;
+
+    // --quick replaces option values with quick_args and keeps one seed.
+    r = test::run(test::mlp_binary() + " reproduce " + group + " --quick" + args + "-quick");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_FALSE(file_exists(dir + "/runs-quick/small/tiny-seed2/metrics.json"));
+    const std::string quick = read_text(dir + "/results-quick/summary.md");
+    EXPECT_NE(quick.find("--depths 1 "), std::string::npos) << quick;
+    EXPECT_EQ(quick.find("| 2 | 64 |"), std::string::npos) << quick;
+}
 
 TEST(Reproduce, UnknownGroupIsAnError) {
     const auto r = test::run(test::mlp_binary() + " reproduce no_such_group");

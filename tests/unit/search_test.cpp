@@ -74,6 +74,12 @@ TEST(SearchCommand, RecordsAFailedTrialAndResumes) {
     const std::string md = read_text(out + "/trials.md");
     EXPECT_NE(md.find("| 1 | trial-000 | done | 2000 | fan_in |"), std::string::npos) << md;
     EXPECT_NE(md.find("| - | trial-001 | failed |"), std::string::npos) << md;
+    // One report for the search (its finished trials, named by their values), none per trial.
+    EXPECT_NE(first.output.find("report of the best 1: " + out + "/report/report.html"), std::string::npos)
+        << first.output;
+    EXPECT_NE(read_text(out + "/report/report.html").find("trial-000: train_size=2000, init=fan_in"), std::string::npos);
+    EXPECT_TRUE(file_exists(out + "/report/figures/learning_curves.png"));
+    EXPECT_FALSE(file_exists(out + "/trial-000/report.html"));
 
     // Resume: a finished trial is skipped, a removed one runs again.
     test::run("rm " + out + "/trial-000/metrics.json");
