@@ -13,5 +13,5 @@ scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 if [ "${1:-}" = "--sanitize" ]; then
     scripts/sanitize_build.sh
-    ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)"
+    LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)"
 fi
