@@ -100,5 +100,18 @@ TEST(HostileInput, HistoryCsvStepBeyondTheRangeOfLongIsRefused) {
     EXPECT_EQ(parse_history_csv(header + "172,0.4,0.8,0,0.9,0.0,1,1.5\n", "h.csv").at(0).step, 172);
 }
 
+// Found by the npy fuzz target (tests/fuzz/regressions/npy/): a uint64 label of 2^64 − 1
+// was cast to long long for the error message, which is undefined behaviour.
+TEST(HostileInput, NpyUint64LabelBeyondLongLongIsAClearError) {
+    std::string header = "{'descr': '<u8', 'fortran_order': False, 'shape': (1,), }";
+    header.append(64 - (10 + header.size() + 1) % 64, ' ');
+    header += '\n';
+    std::string file = std::string("\x93NUMPY\x01\x00", 8) + char(header.size() & 0xff) + char(header.size() >> 8);
+    file += header + std::string(8, '\xff');
+    const std::vector<std::uint8_t> bytes(file.begin(), file.end());
+    EXPECT_EQ(error_of([&] { npy_labels(parse_npy(bytes, "y.npy"), "y.npy"); }),
+              "y.npy: label 18446744073709551616 at row 0 (expected a class index 0..K-1)");
+}
+
 }  // namespace
 }  // namespace mlp
