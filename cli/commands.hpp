@@ -11,6 +11,7 @@ struct TrainOptions {
     std::vector<std::string> overrides;
     std::string out;        // run directory; "" → runs/<name>
     std::string init_from;  // a model.safetensors (or run directory) to start from
+    std::string resume;     // a run directory to continue from its checkpoint (instead of config)
     bool quiet = false;
     bool no_report = false;  // skip writing report.html and figures at the end
 };

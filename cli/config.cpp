@@ -25,7 +25,7 @@ const std::map<std::string, std::vector<std::string>> kKeys = {
     {"model", {"hidden", "activation", "leaky_slope", "init", "init_scale", "bias"}},
     {"train", {"epochs", "batch_size", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon", "l2", "lr_decay",
                "validations_per_epoch", "patience", "seed", "threads", "train_metrics", "gemm",
-               "log_format"}},
+               "checkpoint_every", "on_divergence", "divergence_retries", "log_format"}},
 };
 
 std::string join(const std::vector<std::string>& items) {
@@ -271,6 +271,24 @@ void read_model(const Section& s, ModelConfig& model) {
     require(model.init_scale >= 0, s.where("init_scale") + ": must be >= 0");
 }
 
+// Checkpoints and divergence handling (docs/reliability.md).
+void read_reliability(const Section& s, Config& config) {
+    TrainSettings& t = config.train;
+    int every = static_cast<int>(t.checkpoint_every);
+    s.integer("checkpoint_every", every);
+    require(every >= 0, s.where("checkpoint_every") + ": must be >= 0 (0 = only at epoch ends)");
+    t.checkpoint_every = every;
+    s.text("on_divergence", config.on_divergence);
+    try {
+        t.on_divergence = parse_divergence_policy(config.on_divergence);
+    } catch (const Error& e) {
+        throw Error(s.where("on_divergence") + ": " + e.what());
+    }
+    s.integer("divergence_retries", t.divergence_retries);
+    require(t.divergence_retries >= 0 && t.divergence_retries <= 30,
+            s.where("divergence_retries") + ": expected 0..30 (each halves lr)");
+}
+
 void read_train(const Section& s, Config& config) {
     TrainSettings& t = config.train;
     s.integer("epochs", t.epochs);
@@ -318,6 +336,7 @@ void read_train(const Section& s, Config& config) {
         throw Error(s.where("optimizer") + ": " + e.what());
     }
     t.full_train_metrics = config.train_metrics == "full";
+    read_reliability(s, config);
 }
 
 }  // namespace
@@ -420,6 +439,9 @@ std::string resolved_toml(const Config& c) {
                       {"threads", t.threads},
                       {"train_metrics", c.train_metrics},
                       {"gemm", c.gemm},
+                      {"checkpoint_every", static_cast<std::int64_t>(t.checkpoint_every)},
+                      {"on_divergence", c.on_divergence},
+                      {"divergence_retries", t.divergence_retries},
                       {"log_format", c.log_format}};
     toml::table root{{"name", c.name}, {"data", data}, {"model", model}, {"train", train}};
     std::ostringstream out;

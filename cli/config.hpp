@@ -29,6 +29,7 @@ struct Config {
     std::string optimizer = "sgd";
     std::string gemm = "auto";
     std::string train_metrics = "running";  // running | full
+    std::string on_divergence = "stop";     // stop | reduce_lr
     std::string log_format = "default";     // default | course ("Epoch [e/E], Step [s/S], Loss: x")
 };
 

@@ -15,10 +15,12 @@ int main(int argc, char** argv) {
 
     mlp::TrainOptions train;
     auto* train_cmd = app.add_subcommand("train", "Train a network from a config; writes a run directory");
-    train_cmd->add_option("--config", train.config, "Experiment config (TOML)")->required();
+    auto* train_config = train_cmd->add_option("--config", train.config, "Experiment config (TOML)");
     train_cmd->add_option("--set", train.overrides, "Override a setting: section.key=value (repeatable)");
-    train_cmd->add_option("--out", train.out, "Run directory (default runs/<name>)");
-    train_cmd->add_option("--init-from", train.init_from, "Start from the weights of a run directory or model file");
+    auto* train_out = train_cmd->add_option("--out", train.out, "Run directory (default runs/<name>)");
+    auto* train_init = train_cmd->add_option("--init-from", train.init_from, "Start from the weights of a run directory or model file");
+    train_cmd->add_option("--resume", train.resume, "Continue the run in RUN_DIR from its last checkpoint")
+        ->excludes(train_config)->excludes(train_out)->excludes(train_init);
     train_cmd->add_flag("--quiet", train.quiet, "Print only the final summary");
     train_cmd->add_flag("--no-report", train.no_report, "Do not write figures and report.html into the run directory");
 

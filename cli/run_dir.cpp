@@ -1,6 +1,7 @@
 // History as CSV (one row per validation check) and run-directory path rules.
 #include "run_dir.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -41,6 +42,9 @@ std::vector<HistoryRow> parse_history_csv(const std::string& text, const std::st
         }
         require(v.size() == 8, source + ":" + std::to_string(number) + ": expected 8 columns, found " +
                                    std::to_string(v.size()));
+        // The step becomes a long: it must be a whole number that fits (NaN or 3e27 would not).
+        require(v[0] >= 0 && v[0] <= 1e15 && v[0] == std::floor(v[0]),
+                source + ":" + std::to_string(number) + ": step must be a whole number from 0 to 1e15");
         rows.push_back({static_cast<long>(v[0]), v[1], v[2], v[3], v[4], v[5], v[6], v[7]});
     }
     return rows;
@@ -57,5 +61,7 @@ std::string run_dir_of(const std::string& model_or_dir) {
     if (std::filesystem::is_directory(model_or_dir, ec)) return model_or_dir;
     return std::filesystem::path(model_or_dir).parent_path().string();
 }
+
+std::string checkpoint_path(const std::string& run_dir) { return run_dir + "/checkpoint.bin"; }
 
 }  // namespace mlp

@@ -1,9 +1,13 @@
 // `mlp train`: config → data → network → Trainer → run directory (and its report).
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 
 #include "commands.hpp"
 #include "config.hpp"
+#include "interrupt.hpp"
+#include "mlp/checkpoint.hpp"
 #include "mlp/error.hpp"
 #include "mlp/file.hpp"
 #include "mlp/gemm.hpp"
@@ -59,10 +63,34 @@ std::string percent(double x) {
     return text;
 }
 
+// A learning rate as the shortest text that reads back to it, e.g. 0.05 or 5e+35.
+std::string lr_text(double lr) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", lr);
+    for (int digits = 1; digits < 17; ++digits) {
+        char shorter[32];
+        std::snprintf(shorter, sizeof shorter, "%.*g", digits, lr);
+        if (std::strtod(shorter, nullptr) == lr) return shorter;
+    }
+    return text;
+}
+
 }  // namespace
 
 int train_command(const TrainOptions& options) {
-    const Config config = load_config(options.config, options.overrides);
+    const bool resuming = !options.resume.empty();
+    require(resuming != !options.config.empty(), "train: give either --config FILE or --resume RUN_DIR");
+    // A resumed run reads its own resolved config and continues from its checkpoint.
+    std::unique_ptr<Checkpoint> checkpoint;
+    if (resuming) {
+        const std::string file = checkpoint_path(options.resume);
+        require(file_exists(options.resume + "/config.toml"), options.resume + ": not a run directory (no config.toml)");
+        require(file_exists(file), file + ": no checkpoint to resume from (the run stopped before its first "
+                                          "checkpoint; start it again with mlp train --config " +
+                                          options.resume + "/config.toml --out " + options.resume + ")");
+        checkpoint = std::make_unique<Checkpoint>(load_checkpoint(file));
+    }
+    const Config config = load_config(resuming ? options.resume + "/config.toml" : options.config, options.overrides);
     set_gemm_backend(config.gemm);
     const DataSplits data = load_data(config.data);
     const Dataset& train_data = *data.train_data;
@@ -71,24 +99,70 @@ int train_command(const TrainOptions& options) {
     initialize(net, init_of(config), init_rng);
     if (!options.init_from.empty()) load_weights(model_path(options.init_from), net);
 
-    const std::string out = options.out.empty() ? "runs/" + config.name : options.out;
+    const std::string out = resuming ? options.resume : options.out.empty() ? "runs/" + config.name : options.out;
     make_directories(out);
-    // A stale metrics.json would present an unfinished run as a result.
+    // A stale metrics.json would present an unfinished run as a result, a stale
+    // checkpoint would let --resume continue another run.
     std::filesystem::remove(out + "/metrics.json");
+    if (!resuming) std::filesystem::remove(checkpoint_path(out));
+    std::filesystem::remove(checkpoint_path(out) + ".tmp");  // left by a process killed mid-write
     write_file_atomic(out + "/config.toml", resolved_toml(config));
-    if (!options.quiet)
+
+    Trainer trainer(net, config.train, data);
+    if (checkpoint) trainer.resume(*checkpoint);
+    if (!options.quiet) {
         std::fprintf(stderr, "training %s: %zu parameters, %d train / %d val / %d test rows, run directory %s\n",
                      config.name.c_str(), net.layout().parameters, data.train.size(), data.validation.size(),
                      data.test.size(), out.c_str());
-    if (!options.quiet && data.normalizer.mode == NormalizeMode::global)
-        std::fprintf(stderr, "normalisation: training mean %.3f, std %.3f\n", data.normalizer.mean[0],
-                     1.0 / data.normalizer.inv_std[0]);
+        if (data.normalizer.mode == NormalizeMode::global)
+            std::fprintf(stderr, "normalisation: training mean %.3f, std %.3f\n", data.normalizer.mean[0],
+                         1.0 / data.normalizer.inv_std[0]);
+        if (checkpoint)
+            std::fprintf(stderr, "resuming at step %ld (epoch %d, step %ld of %ld)\n", checkpoint->state.steps,
+                         checkpoint->state.epoch, checkpoint->state.position, trainer.steps_per_epoch());
+    }
 
-    Trainer trainer(net, config.train, data);
     ProgressPrinter printer(options.quiet, config.log_format == "course" ? ProgressPrinter::Format::course
                                                                           : ProgressPrinter::Format::standard);
-    const TrainResult result = trainer.run([&](const Progress& p) { printer(p); });
+    long saved_step = checkpoint ? checkpoint->state.steps : -1;  // the checkpoint on disk; -1: none
+    checkpoint.reset();
+    TrainHooks hooks;
+    hooks.progress = [&](const Progress& p) { printer(p); };
+    hooks.checkpoint = [&](const Checkpoint& c) {
+        try {
+            save_checkpoint(checkpoint_path(out), c);
+            write_file_atomic(out + "/history.csv", history_csv(c.state.history));
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) + " (writing the checkpoint of step " + std::to_string(c.state.steps) +
+                        (saved_step >= 0 ? "; the checkpoint of step " + std::to_string(saved_step) + " is intact)"
+                                         : ")"));
+        }
+        saved_step = c.state.steps;
+    };
+    hooks.notice = [&](const std::string& message) {
+        printer.finish();
+        std::fprintf(stderr, "mlp: warning: %s\n", message.c_str());
+    };
+    hooks.stop = catch_interrupts();
+    TrainResult result;
+    try {
+        result = trainer.run(hooks);
+    } catch (const DivergenceError& e) {
+        release_interrupts();
+        printer.finish();
+        if (saved_step < 0) throw;
+        throw Error(std::string(e.what()) + "; the last good checkpoint (step " + std::to_string(saved_step) +
+                    ") is kept: resume it with a lower lr, e.g. mlp train --resume " + out + " --set train.lr=" +
+                    lr_text(config.train.lr / 2));
+    }
+    release_interrupts();
     printer.finish();
+    if (result.interrupted) {
+        std::fprintf(stderr, "mlp: interrupted by %s at step %ld (epoch %d); checkpoint saved in %s\n"
+                             "resume with: mlp train --resume %s\n",
+                     signal_name(*hooks.stop), result.steps, result.epochs, checkpoint_path(out).c_str(), out.c_str());
+        return 128 + *hooks.stop;
+    }
 
     Workspace<float>& ws = trainer.eval_workspace();
     const Evaluation train = evaluate(net, ws, data.train, data.normalizer);

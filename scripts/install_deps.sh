@@ -19,6 +19,7 @@ packages=(
     libblis-dev          # bench/gemm_bench only: BLIS's SGEMM, compared per shape (opened with dlopen)
     python3-numpy        # bench/peers: the NumPy from-scratch peer
     python3-torch        # bench/peers: the PyTorch peer (and tools/make_golden.py)
+    clang libclang-rt-14-dev libomp-dev  # libFuzzer targets of the file readers (scripts/fuzz.sh)
     "$@"
 )
 missing=()

@@ -2,6 +2,7 @@
 // xoshiro256** with our own uniform and normal transforms (std:: distributions are
 // implementation-defined). One Rng per purpose: init, shuffle, split.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -18,6 +19,15 @@ public:
     void shuffle(std::vector<int>& items);
     // Derives an independent generator for a named purpose from a base seed.
     static Rng for_purpose(std::uint64_t seed, const char* purpose);
+
+    // The complete generator state, for checkpoints: restoring it continues the stream.
+    struct State {
+        std::array<std::uint64_t, 4> s{};
+        bool has_spare = false;
+        double spare = 0.0;
+    };
+    State state() const { return {{s_[0], s_[1], s_[2], s_[3]}, has_spare_, spare_}; }
+    void restore(const State& state);
 
 private:
     std::uint64_t s_[4];

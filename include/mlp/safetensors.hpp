@@ -22,6 +22,9 @@ struct Tensor {
 void write_safetensors(const std::string& path, const std::map<std::string, Tensor>& tensors,
                        const std::map<std::string, std::string>& metadata);
 std::map<std::string, Tensor> read_safetensors(const std::string& path, std::map<std::string, std::string>* metadata);
+// The same from the file's bytes; `path` names it in errors.
+std::map<std::string, Tensor> parse_safetensors(const std::vector<std::uint8_t>& bytes, const std::string& path,
+                                                std::map<std::string, std::string>* metadata);
 
 // What a model file holds besides the weights.
 struct ModelInfo {

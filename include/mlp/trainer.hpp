@@ -1,17 +1,30 @@
 // The training loop: epochs of shuffled mini-batches, lr decay, validation k times per
 // epoch, early stopping with restore of the best weights, and the History of it all.
-// Does not read configs or write files; the CLI does.
+// Its loop state (TrainState) is explicit so a checkpoint can stop and restart it at any
+// step. Does not read configs, write files or install signal handlers; the CLI does.
 #pragma once
+#include <csignal>
 #include <cstdint>
 #include <functional>
+#include <limits>
+#include <string>
 #include <vector>
 
 #include "mlp/data_source.hpp"
+#include "mlp/error.hpp"
 #include "mlp/metrics.hpp"
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
+#include "mlp/rng.hpp"
 
 namespace mlp {
+
+// What to do when the loss or a gradient is NaN or Inf.
+enum class DivergencePolicy {
+    stop,       // throw DivergenceError; the last checkpoint written stays the last good one
+    reduce_lr,  // go back to the last good checkpoint, halve lr, carry on (divergence_retries times)
+};
+DivergencePolicy parse_divergence_policy(const std::string& name);
 
 struct TrainSettings {
     int epochs = 10;
@@ -25,6 +38,9 @@ struct TrainSettings {
     std::uint64_t seed = 0;
     int threads = 1;
     bool full_train_metrics = false;  // train loss/acc over the whole train split at each check
+    long checkpoint_every = 0;        // steps between checkpoints; 0 → only at epoch ends
+    DivergencePolicy on_divergence = DivergencePolicy::stop;
+    int divergence_retries = 5;       // reduce_lr: recoveries allowed before giving up
 };
 
 struct HistoryRow {
@@ -34,6 +50,37 @@ struct HistoryRow {
     double val_loss = 0.0, val_acc = 0.0;  // NaN without validation data
     double lr = 0.0;
     double seconds = 0.0;
+};
+
+// Where the loop stands between two steps: with the weights and the optimizer state,
+// everything a resumed run needs to continue bit for bit.
+struct TrainState {
+    int epoch = 0;            // the epoch in progress, from 1; 0 before the first
+    long position = 0;        // steps done in this epoch
+    long steps = 0;           // steps done in all
+    int next_check = 0;       // index of this epoch's next validation check
+    std::vector<int> order;   // this epoch's shuffled order of the N training rows
+    Rng::State shuffle;       // the shuffle generator, after this epoch's shuffle
+    double loss_sum = 0.0, correct = 0.0, seen = 0.0;  // running train metrics since the last check
+    double best_val = std::numeric_limits<double>::infinity();  // early stopping
+    int checks_without_improvement = 0;
+    long best_step = 0;       // the step whose weights best_params hold
+    bool stopped_early = false;
+    double lr_scale = 1.0;    // halved at each recovery from divergence
+    int divergence_retries = 0;
+    double seconds = 0.0;     // training time spent so far, over all processes
+    std::vector<HistoryRow> history;
+};
+
+// A restartable snapshot of a run; written and read by checkpoint.hpp.
+struct Checkpoint {
+    TrainState state;
+    Buffer<float> params;       // the network's flat parameters
+    Buffer<float> first;        // Optimizer::first (empty for sgd)
+    Buffer<float> second;       // Optimizer::second (empty unless adam)
+    std::int64_t optimizer_steps = 0;
+    Buffer<float> best_params;  // early stopping's best weights (empty without patience)
+    int batch_size = 0;         // B: with N = order.size(), fixes the steps per epoch
 };
 
 struct Progress {
@@ -49,18 +96,52 @@ struct TrainResult {
     long steps = 0;
     int epochs = 0;          // epochs started
     bool stopped_early = false;
+    bool interrupted = false;  // the stop flag was raised; a checkpoint was handed to the hook
     long best_step = 0;      // the step whose weights were kept
     double seconds = 0.0;
+};
+
+// Thrown when the loss or a gradient is not finite and the policy gives up; step names
+// the step that diverged, last_good the step of the last checkpoint handed out (0: none).
+class DivergenceError : public Error {
+public:
+    DivergenceError(const std::string& message, long step, long last_good)
+        : Error(message), step(step), last_good(last_good) {}
+    long step, last_good;
+};
+
+// Optional connections to the outside; all may be left empty.
+struct TrainHooks {
+    std::function<void(const Progress&)> progress;       // after every step (cheap) and at every check
+    std::function<void(const Checkpoint&)> checkpoint;   // persists a checkpoint (every checkpoint_every
+                                                         // steps, at epoch ends, at the end, on a stop)
+    std::function<void(const std::string&)> notice;      // one-line messages, e.g. a divergence recovery
+    const volatile std::sig_atomic_t* stop = nullptr;    // polled once per step; nonzero → checkpoint, return
 };
 
 class Trainer {
 public:
     Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data);
-    // Trains; calls progress after every step (cheap) and at every check.
+    // Continues from a checkpoint instead of starting afresh. Throws Error when it does not
+    // fit this network, optimizer and data.
+    void resume(const Checkpoint& checkpoint);
+    // Trains until the last epoch, an early stop or a stop request.
+    TrainResult run(const TrainHooks& hooks);
     TrainResult run(const std::function<void(const Progress&)>& progress = {});
+    // The run as it stands now.
+    Checkpoint checkpoint() const;
+    const TrainState& state() const { return state_; }
+    long steps_per_epoch() const { return steps_per_epoch_; }
     Workspace<float>& eval_workspace() { return eval_ws_; }
 
 private:
+    void begin_epoch();
+    double lr() const;
+    bool gradients_finite() const;
+    bool params_finite() const;
+    void restore(const Checkpoint& checkpoint);
+    void record_step(const LossResult& batch, int b, double elapsed, const TrainHooks& hooks);
+    [[noreturn]] void diverged(long last_good, const std::string& why) const;
     HistoryRow check(long step, long steps_per_epoch, double lr, double train_loss,
                      double train_acc, double seconds);
 
@@ -71,6 +152,9 @@ private:
     Workspace<float> ws_;
     Workspace<float> eval_ws_;
     Buffer<float> best_params_;
+    long steps_per_epoch_;  // S = ⌈N / B⌉
+    int checks_per_epoch_;  // k
+    TrainState state_;
 };
 
 }  // namespace mlp

@@ -66,6 +66,12 @@ void Rng::shuffle(std::vector<int>& items) {
     }
 }
 
+void Rng::restore(const State& state) {
+    for (int i = 0; i < 4; ++i) s_[i] = state.s[i];
+    has_spare_ = state.has_spare;
+    spare_ = state.spare;
+}
+
 Rng Rng::for_purpose(std::uint64_t seed, const char* purpose) {
     std::uint64_t h = 1469598103934665603ULL;  // FNV-1a of the purpose name
     for (const char* p = purpose; *p; ++p) h = (h ^ static_cast<unsigned char>(*p)) * 1099511628211ULL;

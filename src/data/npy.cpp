@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -200,9 +201,11 @@ std::vector<int> npy_labels(const NpyArray& array, const std::string& name) {
     std::vector<int> labels(n);
     for (std::size_t i = 0; i < n; ++i) {
         const double v = element(h, array.bytes.data() + i * h.item_size);
-        require(v >= 0 && v < std::numeric_limits<int>::max(),
-                name + ": label " + std::to_string(static_cast<long long>(v)) + " at row " + std::to_string(i) +
-                    " (expected a class index 0..K-1)");
+        if (!(v >= 0 && v < std::numeric_limits<int>::max())) {
+            char text[48];  // printed from the double: a uint64 label may not fit a long long
+            std::snprintf(text, sizeof text, "%.0f", v);
+            throw Error(name + ": label " + text + " at row " + std::to_string(i) + " (expected a class index 0..K-1)");
+        }
         labels[i] = static_cast<int>(v);
     }
     return labels;

@@ -12,9 +12,15 @@ namespace {
 
 using json = nlohmann::json;
 
-std::size_t element_count(const std::vector<int>& shape) {
+// The element count of a shape read from a file, or 0 with ok = false when the product
+// exceeds `limit` (it could otherwise wrap around 2^64 and match a small byte count).
+std::size_t bounded_element_count(const std::vector<int>& shape, std::size_t limit, bool& ok) {
     std::size_t n = 1;
-    for (int d : shape) n *= static_cast<std::size_t>(d);
+    ok = true;
+    for (int d : shape) {
+        if (d != 0 && n > limit / static_cast<std::size_t>(d)) ok = false;
+        n = ok ? n * static_cast<std::size_t>(d) : 0;
+    }
     return n;
 }
 
@@ -60,7 +66,11 @@ void write_safetensors(const std::string& path, const std::map<std::string, Tens
 }
 
 std::map<std::string, Tensor> read_safetensors(const std::string& path, std::map<std::string, std::string>* metadata) {
-    const std::vector<std::uint8_t> bytes = read_file(path);
+    return parse_safetensors(read_file(path), path, metadata);
+}
+
+std::map<std::string, Tensor> parse_safetensors(const std::vector<std::uint8_t>& bytes, const std::string& path,
+                                                std::map<std::string, std::string>* metadata) {
     require(bytes.size() >= 8, path + ": truncated safetensors file (" + std::to_string(bytes.size()) + " bytes)");
     std::uint64_t n = 0;
     for (int i = 0; i < 8; ++i) n |= std::uint64_t(bytes[i]) << (8 * i);
@@ -90,10 +100,14 @@ std::map<std::string, Tensor> read_safetensors(const std::string& path, std::map
             const auto offsets = entry.at("data_offsets").get<std::vector<std::uint64_t>>();
             require(offsets.size() == 2 && offsets[0] <= offsets[1] && offsets[1] <= data_size,
                     path + ": tensor '" + name + "' has data_offsets outside the file");
-            require(offsets[1] - offsets[0] == element_count(t.shape) * sizeof(float),
+            bool fits = true;
+            const std::size_t count = bounded_element_count(t.shape, data_size / sizeof(float), fits);
+            require(fits, path + ": tensor '" + name + "' has shape " + json(t.shape).dump() +
+                              ", more elements than the file's " + std::to_string(data_size) + " data bytes hold");
+            require(offsets[1] - offsets[0] == count * sizeof(float),
                     path + ": tensor '" + name + "' has " + std::to_string(offsets[1] - offsets[0]) +
-                        " bytes, its shape needs " + std::to_string(element_count(t.shape) * sizeof(float)));
-            t.values.resize(element_count(t.shape));
+                        " bytes, its shape needs " + std::to_string(count * sizeof(float)));
+            t.values.resize(count);
             std::memcpy(t.values.data(), bytes.data() + data_start + offsets[0], offsets[1] - offsets[0]);
             tensors[name] = std::move(t);
         } catch (const json::exception& e) {

@@ -10,7 +10,8 @@ namespace mlp {
 
 Png weight_images_png(ConstView<float> W, std::array<int, 3> image_shape, const std::string& title,
                       const std::vector<std::string>& tile_labels) {
-    const auto [C, H, Wd] = image_shape;
+    // Plain names, not a structured binding: the lambda below captures them (clang 14 cannot).
+    const int C = image_shape[0], H = image_shape[1], Wd = image_shape[2];
     require(C > 0 && std::size_t(C) * H * Wd == std::size_t(W.rows),
             "weight images: " + std::to_string(W.rows) + " inputs do not form images of shape " + std::to_string(C) +
                 "x" + std::to_string(H) + "x" + std::to_string(Wd));

@@ -1,16 +1,15 @@
-// The training loop. Per step: gather a batch (uint8 → float), forward, backward, L2,
-// one flat optimizer update; nothing is allocated inside the loop.
+// The training loop. Per step: gather a batch (uint8 → float), forward, backward, check
+// for NaN/Inf, L2, one flat optimizer update; nothing is allocated inside a step. All loop
+// state lives in TrainState, so run() can stop after any step and resume() restart there.
 #include "mlp/trainer.hpp"
 
 #include <chrono>
 #include <cmath>
-#include <limits>
+#include <cstdio>
 #include <numeric>
 
-#include "mlp/error.hpp"
 #include "mlp/gemm.hpp"
 #include "mlp/regularization.hpp"
-#include "mlp/rng.hpp"
 
 namespace mlp {
 namespace {
@@ -25,7 +24,21 @@ double now_seconds() {
 // The step (1-based, within an epoch of S steps) after which check j of k happens.
 long check_step(long S, int k, int j) { return (S * (j + 1) + k - 1) / k; }
 
+std::string number(double x) {
+    if (std::isnan(x)) return "NaN";  // printf writes "nan" or "-nan" by the sign bit
+    if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", x);
+    return text;
+}
+
 }  // namespace
+
+DivergencePolicy parse_divergence_policy(const std::string& name) {
+    if (name == "stop") return DivergencePolicy::stop;
+    if (name == "reduce_lr") return DivergencePolicy::reduce_lr;
+    throw Error("unknown divergence policy '" + name + "' (expected \"stop\" or \"reduce_lr\")");
+}
 
 Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data)
     : net_(net),
@@ -42,6 +55,40 @@ Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataS
             "train.patience: early stopping needs validation data (set data.validation)");
     set_gemm_threads(settings.threads);
     if (settings.patience > 0) best_params_ = Buffer<float>(net.params.size());
+    const int N = data.train.size(), B = settings.batch_size;
+    steps_per_epoch_ = (N + B - 1) / B;
+    checks_per_epoch_ = std::max(1, std::min<int>(settings.validations_per_epoch, static_cast<int>(steps_per_epoch_)));
+    state_.order.resize(N);
+    std::iota(state_.order.begin(), state_.order.end(), 0);
+    state_.shuffle = Rng::for_purpose(settings.seed, "shuffle").state();
+}
+
+void Trainer::begin_epoch() {
+    ++state_.epoch;
+    state_.position = 0;
+    state_.next_check = 0;
+    state_.loss_sum = state_.correct = state_.seen = 0.0;
+    // Each epoch shuffles the previous epoch's order, as one stream from the seed.
+    Rng rng(0);
+    rng.restore(state_.shuffle);
+    rng.shuffle(state_.order);
+    state_.shuffle = rng.state();
+}
+
+double Trainer::lr() const {
+    return settings_.lr * std::pow(settings_.lr_decay, state_.epoch - 1) * state_.lr_scale;
+}
+
+bool Trainer::gradients_finite() const {
+    int bad = 0;
+    for (float g : net_.grads) bad |= !std::isfinite(g);
+    return bad == 0;
+}
+
+bool Trainer::params_finite() const {
+    int bad = 0;
+    for (float w : net_.params) bad |= !std::isfinite(w);
+    return bad == 0;
 }
 
 HistoryRow Trainer::check(long step, long steps_per_epoch, double lr, double train_loss,
@@ -67,74 +114,181 @@ HistoryRow Trainer::check(long step, long steps_per_epoch, double lr, double tra
     return row;
 }
 
-TrainResult Trainer::run(const std::function<void(const Progress&)>& progress) {
-    TrainResult result;
-    const int N = data_.train.size();
-    const int B = settings_.batch_size;
-    const long S = (N + B - 1) / B;
-    const int k = std::max(1, std::min<int>(settings_.validations_per_epoch, static_cast<int>(S)));
-    std::vector<int> order(N);
-    std::iota(order.begin(), order.end(), 0);
-    Rng shuffle_rng = Rng::for_purpose(settings_.seed, "shuffle");
-    double best_val = std::numeric_limits<double>::infinity();
-    int checks_without_improvement = 0;
-    const double start = now_seconds();
+// After an optimizer step: running metrics, the validation check if one is due (with
+// early stopping), and the progress report.
+void Trainer::record_step(const LossResult& batch, int b, double elapsed, const TrainHooks& hooks) {
+    TrainState& st = state_;
+    ++st.steps;
+    ++st.position;
+    st.loss_sum += batch.loss * b;
+    st.correct += batch.correct;
+    st.seen += b;
     Progress p;
+    p.epoch = st.epoch;
     p.epochs = settings_.epochs;
-    p.steps_per_epoch = S;
-
-    for (int epoch = 1; epoch <= settings_.epochs && !result.stopped_early; ++epoch) {
-        result.epochs = epoch;
-        shuffle_rng.shuffle(order);
-        const double lr = settings_.lr * std::pow(settings_.lr_decay, epoch - 1);
-        double loss_sum = 0.0, correct = 0.0, seen = 0.0;
-        int next_check = 0;
-        for (long s = 0; s < S; ++s) {
-            const int b = static_cast<int>(std::min<long>(B, N - s * B));
-            gather_batch(data_.train, order.data() + s * B, b, data_.normalizer, ws_.input, ws_.labels.data());
-            if (s + 1 < S) prefetch_batch(data_.train, order.data() + (s + 1) * B, std::min<long>(B, N - (s + 1) * B));
-            const LossResult batch = net_.forward_backward(ws_, b);
-            if (!std::isfinite(batch.loss))
-                throw Error("training diverged at step " + std::to_string(result.steps + 1) + " (epoch " +
-                            std::to_string(epoch) + "): the loss is " + std::to_string(batch.loss) +
-                            "; lower train.lr");
-            add_l2(net_, settings_.l2);
-            optimizer_.step(net_.params, net_.grads, lr);
-            ++result.steps;
-            loss_sum += batch.loss * b;
-            correct += batch.correct;
-            seen += b;
-            p.epoch = epoch;
-            p.step = result.steps;
-            p.loss = loss_sum / seen;
-            p.accuracy = correct / seen;
-            p.seconds = now_seconds() - start;
-            p.check = nullptr;
-            if (s + 1 == check_step(S, k, next_check)) {
-                ++next_check;
-                HistoryRow row = check(result.steps, S, lr, p.loss, p.accuracy, p.seconds);
-                result.history.push_back(row);
-                loss_sum = correct = seen = 0.0;
-                p.check = &result.history.back();
-                if (settings_.patience > 0) {
-                    if (row.val_loss < best_val) {
-                        best_val = row.val_loss;
-                        checks_without_improvement = 0;
-                        result.best_step = result.steps;
-                        best_params_.copy_from(net_.params);
-                    } else if (++checks_without_improvement >= settings_.patience) {
-                        result.stopped_early = true;
-                    }
-                }
+    p.step = st.steps;
+    p.steps_per_epoch = steps_per_epoch_;
+    p.loss = st.loss_sum / st.seen;
+    p.accuracy = st.correct / st.seen;
+    p.seconds = elapsed;
+    if (st.position == check_step(steps_per_epoch_, checks_per_epoch_, st.next_check)) {
+        ++st.next_check;
+        st.history.push_back(check(st.steps, steps_per_epoch_, lr(), p.loss, p.accuracy, elapsed));
+        const HistoryRow& row = st.history.back();
+        st.loss_sum = st.correct = st.seen = 0.0;
+        p.check = &row;
+        if (settings_.patience > 0) {
+            if (row.val_loss < st.best_val) {
+                st.best_val = row.val_loss;
+                st.checks_without_improvement = 0;
+                st.best_step = st.steps;
+                best_params_.copy_from(net_.params);
+            } else if (++st.checks_without_improvement >= settings_.patience) {
+                st.stopped_early = true;
             }
-            if (progress) progress(p);
-            if (result.stopped_early) break;
         }
     }
-    if (settings_.patience > 0 && result.best_step > 0) net_.params.copy_from(best_params_);
-    else result.best_step = result.steps;
-    result.seconds = now_seconds() - start;
+    if (hooks.progress) hooks.progress(p);
+}
+
+void Trainer::diverged(long last_good, const std::string& why) const {
+    const long step = state_.steps + 1;
+    std::string message = "training diverged at step " + std::to_string(step) + " (epoch " +
+                          std::to_string(state_.epoch) + "): " + why;
+    if (state_.divergence_retries > 0)
+        message += ", after halving lr " + std::to_string(state_.divergence_retries) + " times (now " + number(lr()) + ")";
+    message += "; lower train.lr";
+    if (settings_.on_divergence == DivergencePolicy::stop) message += " or set train.on_divergence = \"reduce_lr\"";
+    throw DivergenceError(message, step, last_good);
+}
+
+TrainResult Trainer::run(const std::function<void(const Progress&)>& progress) {
+    TrainHooks hooks;
+    hooks.progress = progress;
+    return run(hooks);
+}
+
+TrainResult Trainer::run(const TrainHooks& hooks) {
+    const int N = data_.train.size();
+    const int B = settings_.batch_size;
+    const long S = steps_per_epoch_;
+    const double start = now_seconds() - state_.seconds;
+    Checkpoint last_good = checkpoint();  // where a divergence goes back to
+    TrainResult result;
+    auto finished = [&] {
+        return state_.stopped_early || state_.epoch > settings_.epochs ||
+               (state_.epoch == settings_.epochs && state_.position == S);
+    };
+
+    while (!finished()) {
+        if (state_.epoch == 0 || state_.position == S) begin_epoch();
+        const int b = static_cast<int>(std::min<long>(B, N - state_.position * B));
+        const int* rows = state_.order.data() + state_.position * B;
+        gather_batch(data_.train, rows, b, data_.normalizer, ws_.input, ws_.labels.data());
+        // The next batch's rows start loading into cache while this one computes.
+        if (state_.position + 1 < S) prefetch_batch(data_.train, rows + B, static_cast<int>(std::min<long>(B, N - (state_.position + 1) * B)));
+        const LossResult batch = net_.forward_backward(ws_, b);
+
+        // A non-finite loss or gradient, or an update that overflows a weight, is caught
+        // before the step counts, so no checkpoint ever holds a NaN or Inf.
+        std::string why;
+        if (!std::isfinite(batch.loss)) why = "the loss is " + number(batch.loss);
+        else if (!gradients_finite()) why = "a gradient is NaN or Inf";
+        if (why.empty()) {
+            add_l2(net_, settings_.l2);
+            optimizer_.step(net_.params, net_.grads, lr());
+            if (!params_finite()) why = "the update made a weight NaN or Inf";
+        }
+        if (!why.empty()) {
+            if (settings_.on_divergence == DivergencePolicy::stop ||
+                state_.divergence_retries >= settings_.divergence_retries)
+                diverged(last_good.state.steps, why);
+            const long at = state_.steps + 1;
+            const double lr_scale = state_.lr_scale * 0.5;
+            const int retries = state_.divergence_retries + 1;
+            restore(last_good);
+            state_.lr_scale = lr_scale;
+            state_.divergence_retries = retries;
+            if (hooks.notice)
+                hooks.notice("training diverged at step " + std::to_string(at) + ": " + why + "; back to step " +
+                             std::to_string(state_.steps) + " with lr halved to " + number(lr()) + " (retry " +
+                             std::to_string(retries) + " of " + std::to_string(settings_.divergence_retries) + ")");
+            continue;
+        }
+        record_step(batch, b, now_seconds() - start, hooks);
+
+        const bool stop = hooks.stop != nullptr && *hooks.stop != 0;
+        const bool due = (settings_.checkpoint_every > 0 && state_.steps % settings_.checkpoint_every == 0) ||
+                         state_.position == S || finished();
+        if (due || stop) {
+            state_.seconds = now_seconds() - start;
+            last_good = checkpoint();
+            if (hooks.checkpoint) hooks.checkpoint(last_good);
+        }
+        if (stop) {
+            result.interrupted = true;
+            break;
+        }
+    }
+    state_.seconds = now_seconds() - start;
+    if (!result.interrupted) {
+        if (settings_.patience > 0 && state_.best_step > 0) net_.params.copy_from(best_params_);
+        else state_.best_step = state_.steps;
+    }
+    result.history = state_.history;
+    result.steps = state_.steps;
+    result.epochs = state_.epoch;
+    result.stopped_early = state_.stopped_early;
+    result.best_step = state_.best_step;
+    result.seconds = state_.seconds;
     return result;
+}
+
+Checkpoint Trainer::checkpoint() const {
+    Checkpoint c;
+    c.state = state_;
+    c.params = net_.params;
+    c.first = optimizer_.first;
+    c.second = optimizer_.second;
+    c.optimizer_steps = optimizer_.steps;
+    c.best_params = best_params_;
+    c.batch_size = settings_.batch_size;
+    return c;
+}
+
+void Trainer::restore(const Checkpoint& c) {
+    net_.params.copy_from(c.params);
+    optimizer_.first.copy_from(c.first);
+    optimizer_.second.copy_from(c.second);
+    optimizer_.steps = c.optimizer_steps;
+    if (best_params_.size() > 0 && c.best_params.size() > 0) best_params_.copy_from(c.best_params);
+    state_ = c.state;
+}
+
+void Trainer::resume(const Checkpoint& c) {
+    const TrainState& st = c.state;
+    const std::string what = "checkpoint: ";
+    require(c.params.size() == net_.params.size(),
+            what + "it holds " + std::to_string(c.params.size()) + " parameters, the network of this config has " +
+                std::to_string(net_.params.size()) + " (were the [model] settings changed?)");
+    require(c.first.size() == optimizer_.first.size() && c.second.size() == optimizer_.second.size(),
+            what + "its optimizer state does not fit train.optimizer = \"" +
+                optimizer_name(settings_.optimizer.kind) + "\" (was the optimizer changed?)");
+    require(st.order.size() == state_.order.size(),
+            what + "it was made with " + std::to_string(st.order.size()) + " training rows, the data now has " +
+                std::to_string(state_.order.size()) + " (were the [data] settings changed?)");
+    require(c.batch_size == settings_.batch_size,
+            what + "it was made with train.batch_size = " + std::to_string(c.batch_size) + ", the config has " +
+                std::to_string(settings_.batch_size));
+    require(st.epoch >= 0 && st.position >= 0 && st.position <= steps_per_epoch_ && (st.epoch > 0 || st.position == 0),
+            what + "epoch " + std::to_string(st.epoch) + " position " + std::to_string(st.position) +
+                " is outside an epoch of " + std::to_string(steps_per_epoch_) + " steps");
+    require(st.next_check >= 0 && st.next_check <= checks_per_epoch_,
+            what + "validation check " + std::to_string(st.next_check) + " is outside the " +
+                std::to_string(checks_per_epoch_) + " checks of an epoch (was train.validations_per_epoch changed?)");
+    require(settings_.patience == 0 || st.best_step == 0 || c.best_params.size() == net_.params.size(),
+            what + "early stopping needs the best weights, which it does not hold");
+    restore(c);
 }
 
 }  // namespace mlp

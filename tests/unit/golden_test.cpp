@@ -71,15 +71,18 @@ void check_gradients(const json& c, double tolerance) {
 }
 
 TEST(Golden, FloatEngineMatchesPyTorchLossAndGradients) {
-    for (const auto& c : load_fixture()["cases"]) check_gradients<float>(c, 1e-5);
+    const json fixture = load_fixture();  // named: looping over load_fixture()["cases"] reads a destroyed temporary
+    for (const auto& c : fixture["cases"]) check_gradients<float>(c, 1e-5);
 }
 
 TEST(Golden, DoubleEngineMatchesPyTorchTightly) {
-    for (const auto& c : load_fixture()["cases"]) check_gradients<double>(c, 1e-12);
+    const json fixture = load_fixture();  // named: looping over load_fixture()["cases"] reads a destroyed temporary
+    for (const auto& c : fixture["cases"]) check_gradients<double>(c, 1e-12);
 }
 
 TEST(Golden, TenMomentumStepsMatchPyTorch) {
-    for (const auto& c : load_fixture()["cases"]) {
+    const json fixture = load_fixture();  // named: looping over load_fixture()["cases"] reads a destroyed temporary
+    for (const auto& c : fixture["cases"]) {
         Case<float> k(c);
         OptimizerSettings settings;
         settings.kind = OptimizerKind::momentum;

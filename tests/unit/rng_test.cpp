@@ -45,4 +45,17 @@ TEST(Rng, PurposesAreIndependent) {
     EXPECT_NE(a.next(), b.next());
 }
 
+TEST(Rng, RestoredStateContinuesTheStream) {
+    Rng a(9);
+    a.normal();  // leaves a spare normal cached, which the state must carry
+    for (int i = 0; i < 10; ++i) a.next();
+    const Rng::State saved = a.state();
+    const double spare = a.normal();
+    const std::uint64_t next = a.next();
+    Rng b(1234);
+    b.restore(saved);
+    EXPECT_EQ(b.normal(), spare);
+    EXPECT_EQ(b.next(), next);
+}
+
 }  // namespace mlp
