@@ -23,7 +23,7 @@ const std::map<std::string, std::vector<std::string>> kKeys = {
               "features", "labels", "test_features", "test_labels", "file", "test_file", "label_column", "header",
               "image_size", "grayscale"}},
     {"model", {"hidden", "activation", "leaky_slope", "init", "init_scale", "bias"}},
-    {"train", {"epochs", "batch_size", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon", "l2", "lr_decay",
+    {"train", {"epochs", "max_steps", "batch_size", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon", "l2", "lr_decay",
                "validations_per_epoch", "patience", "seed", "threads", "train_metrics", "gemm",
                "checkpoint_every", "on_divergence", "divergence_retries", "log_format"}},
 };
@@ -292,6 +292,10 @@ void read_reliability(const Section& s, Config& config) {
 void read_train(const Section& s, Config& config) {
     TrainSettings& t = config.train;
     s.integer("epochs", t.epochs);
+    int max_steps = static_cast<int>(t.max_steps);
+    s.integer("max_steps", max_steps);
+    require(max_steps >= 0, s.where("max_steps") + ": must be >= 0 (0 means no limit), got " + std::to_string(max_steps));
+    t.max_steps = max_steps;
     s.integer("batch_size", t.batch_size);
     s.number("lr", t.lr);
     s.text("optimizer", config.optimizer);
@@ -424,6 +428,7 @@ std::string resolved_toml(const Config& c) {
                       {"init_scale", c.model.init_scale},   {"bias", c.model.bias}};
     const TrainSettings& t = c.train;
     toml::table train{{"epochs", t.epochs},
+                      {"max_steps", static_cast<std::int64_t>(t.max_steps)},
                       {"batch_size", t.batch_size},
                       {"lr", t.lr},
                       {"optimizer", c.optimizer},

@@ -28,6 +28,7 @@ DivergencePolicy parse_divergence_policy(const std::string& name);
 
 struct TrainSettings {
     int epochs = 10;
+    long max_steps = 0;     // stop after this many optimizer steps, mid-epoch if need be; 0 → no limit
     int batch_size = 32;
     double lr = 0.1;
     OptimizerSettings optimizer;
@@ -138,6 +139,7 @@ private:
     void begin_epoch();
     double lr() const;
     bool gradients_finite() const;
+    bool step_limit_reached() const { return settings_.max_steps > 0 && state_.steps >= settings_.max_steps; }
     bool params_finite() const;
     void restore(const Checkpoint& checkpoint);
     void record_step(const LossResult& batch, int b, double elapsed, const TrainHooks& hooks);

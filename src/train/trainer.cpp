@@ -131,7 +131,8 @@ void Trainer::record_step(const LossResult& batch, int b, double elapsed, const 
     p.loss = st.loss_sum / st.seen;
     p.accuracy = st.correct / st.seen;
     p.seconds = elapsed;
-    if (st.position == check_step(steps_per_epoch_, checks_per_epoch_, st.next_check)) {
+    // A run cut short by max_steps still ends with a validation check.
+    if (st.position == check_step(steps_per_epoch_, checks_per_epoch_, st.next_check) || step_limit_reached()) {
         ++st.next_check;
         st.history.push_back(check(st.steps, steps_per_epoch_, lr(), p.loss, p.accuracy, elapsed));
         const HistoryRow& row = st.history.back();
@@ -176,7 +177,7 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
     Checkpoint last_good = checkpoint();  // where a divergence goes back to
     TrainResult result;
     auto finished = [&] {
-        return state_.stopped_early || state_.epoch > settings_.epochs ||
+        return state_.stopped_early || state_.epoch > settings_.epochs || step_limit_reached() ||
                (state_.epoch == settings_.epochs && state_.position == S);
     };
 
