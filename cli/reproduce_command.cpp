@@ -349,8 +349,13 @@ ProtocolSummary summarize(const Group& g, const Protocol& p, const std::string& 
                 << (r.requires_hint.empty() ? "" : " (" + r.requires_hint + ")") << " ||||||||||||\n";
             continue;
         }
+        if (!std::filesystem::exists(dir)) {  // left out by --only, or not reached yet
+            out << "| " << r.label << " | not run yet (`build/mlp reproduce " << g.name << " --only " << r.name
+                << "`) ||||||||||||\n";
+            continue;
+        }
         if (!file_exists(dir + "/metrics.json")) {
-            out << "| " << r.label << " | failed (see " << dir << ") ||||||||||||\n";
+            out << "| " << r.label << " | failed or unfinished (see " << dir << ") ||||||||||||\n";
             continue;
         }
         const auto m = nlohmann::json::parse(read_text(dir + "/metrics.json"));

@@ -65,6 +65,26 @@ TEST(Reproduce, FigureNamingAnUnknownRunIsAnError) {
 
 TEST(Reproduce, MnistCsc411Group) { reproduce_quickly("mnist_csc411", 3, 1); }
 
+// CIFAR-10 from the shared data folder: one run of each config (the other 13 differ from
+// c3 only by `set`), with max_steps, mean-image normalisation and the first-N test column.
+TEST(Reproduce, Cifar10HlcvGroup) {
+    const std::string dir = test::temp_dir("reproduce-cifar10_hlcv");
+    const auto r = test::run(test::mlp_binary() + " reproduce cifar10_hlcv --quick --runs " + dir + "/runs --out " +
+                             dir + "/results --only c1_baseline c2_tuned_512 c3_128_256_e30");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const std::string summary = read_text(dir + "/results/summary.md");
+    for (const char* label : {"| 1 baseline 3072-50-10", "| 2 tuned, 512 hidden", "| 3 Adam 128-256, 30 epochs"}) {
+        const std::size_t row = summary.find(label);
+        ASSERT_NE(row, std::string::npos) << label << " missing:\n" << summary;
+        const std::string line = summary.substr(row, summary.find('\n', row) - row);
+        EXPECT_NE(line.find("(1000)"), std::string::npos) << "no first-1000 test accuracy: " << line;
+    }
+    EXPECT_EQ(summary.find("failed"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("| 3 Adam 64, 10 epochs | not run yet (`build/mlp reproduce cifar10_hlcv --only c3_64_e10`)"),
+              std::string::npos)
+        << summary;
+}
+
 // Seeds, per-run settings and names, and [[command]] steps, on a tiny fixture group.
 TEST(Reproduce, SeedsRunSettingsAndCommands) {
     const std::string dir = test::temp_dir("reproduce-fixture");
