@@ -20,7 +20,6 @@ struct Workspace {
     std::vector<MatrixView<T>> Z;        // pre-activations per layer: (max_batch, out_l)
     std::vector<MatrixView<T>> A;        // activations per hidden layer: (max_batch, out_l)
     MatrixView<T> grad_a, grad_b;        // back-propagated gradients: (max_batch, max width), ping-pong
-    Buffer<T> partial_grads;             // the second half-batch's gradients when a step is split (Grads layout)
 };
 
 template <class T>
@@ -40,14 +39,9 @@ public:
 
     // Forward pass on the first B rows of ws.input; returns the logits (B, K).
     ConstView<T> forward(Workspace<T>& ws, int B) const;
-    // Forward, loss against ws.labels, and backward; overwrites grads. On a team of two
-    // threads (thread_team.hpp) a batch whose products are too small to split is split
-    // itself: each thread runs half the rows, then the two gradients are summed in rank
-    // order. Results are then deterministic for the thread count but differ in rounding
-    // from one thread's.
+    // Forward, loss against ws.labels, and backward; overwrites grads. Large products are
+    // split over the thread team by gemm(); with our kernel the bits do not depend on it.
     LossResult forward_backward(Workspace<T>& ws, int B);
-    // Whether forward_backward splits a batch of B rows across the team.
-    bool splits_batch(int B) const;
     // Forward and loss only.
     LossResult evaluate(Workspace<T>& ws, int B) const;
 

@@ -1,10 +1,8 @@
-// Network forward/backward over the flat parameter buffer; with a team of threads, a
-// batch is split across it (each rank its rows) and the gradients summed in rank order.
+// Network forward/backward over the flat parameter buffer.
 #include "mlp/network.hpp"
 
 #include "mlp/dense.hpp"
 #include "mlp/gemm.hpp"
-#include "mlp/thread_team.hpp"
 
 namespace mlp {
 
@@ -117,36 +115,14 @@ LossResult Network<T>::backward_rows(Workspace<T>& ws, int b0, int b1, int B, Bu
     return result;
 }
 
-template <class T>
-bool Network<T>::splits_batch(int B) const {
-    // Split the batch when the first layer's forward product is too small for gemm() to
-    // split by itself (batch 32: 784×64×32), and each half keeps at least 8 rows.
-    const auto& first = layout_.layers.front();
-    return team_size() == 2 && !in_team_job() && B >= 16 && !gemm_splits(B, first.out, first.in);
-}
-
+// One batch's forward, loss and backward. Products large enough split themselves over the
+// thread team (gemm.cpp). Smaller batches are not split by rows: on the development
+// machine a half-batch per core, with the two gradients summed, then updated on one core,
+// took 88 µs per 784-64-10 b32 step against 47 µs on one core (bench/NOTES.md, row 15):
+// the gradients and weights crossing between the cores' caches cost more than the halves save.
 template <class T>
 LossResult Network<T>::forward_backward(Workspace<T>& ws, int B) {
-    if (!splits_batch(B)) return backward_rows(ws, 0, B, B, grads);
-    // Rank 1's gradients go to a buffer of the workspace, made on the first split step.
-    if (ws.partial_grads.size() != grads.size()) ws.partial_grads = Buffer<T>(grads.size());
-    LossResult part[2];
-    const int half = B / 2;
-    team_run([&](int rank, int) {
-        part[rank] = rank == 0 ? backward_rows(ws, 0, half, B, grads) : backward_rows(ws, half, B, B, ws.partial_grads);
-    });
-    // grads = grads₀ + grads₁, element by element: the same sum whatever the split of the buffer.
-    T* g = grads.data();
-    const T* other = ws.partial_grads.data();
-    const long size = long(grads.size());
-    team_run([&](int rank, int ranks) {
-        const Range r = split_range(size, ranks, rank, 16);
-        for (long i = r.begin; i < r.end; ++i) g[i] += other[i];
-    });
-    LossResult result;
-    result.loss = (part[0].loss * half + part[1].loss * (B - half)) / B;
-    result.correct = part[0].correct + part[1].correct;
-    return result;
+    return backward_rows(ws, 0, B, B, grads);
 }
 
 template struct Workspace<float>;
