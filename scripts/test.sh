@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Installs what the tests need, fetches MNIST, builds, and runs every test through ctest.
-#   scripts/test.sh             the Release build in build/
-#   scripts/test.sh --sanitize  also the sanitizer build (scripts/sanitize_build.sh: clang,
-#                               ASan + UBSan + libFuzzer) in build-sanitize/, and every test
-#                               there: the unit tests under the sanitizers and the fuzz
-#                               smoke runs (label fuzz). CI runs this.
+# Installs what the tests need, fetches MNIST, builds, and runs every test through ctest:
+# first the Release build in build/, then the sanitizer build (scripts/sanitize_build.sh:
+# clang, ASan + UBSan + libFuzzer) in build-sanitize/, with the unit tests under the
+# sanitizers and the fuzz smoke runs (label fuzz). CI runs this.
+#   scripts/test.sh                 both
+#   scripts/test.sh --no-sanitize   the Release build's tests only (a quicker local check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+sanitize=1
+case "${1:-}" in
+    "") ;;
+    --no-sanitize) sanitize=0 ;;
+    *) echo "test.sh: unknown option '$1' (expected --no-sanitize or nothing)" >&2; exit 2 ;;
+esac
 scripts/install_deps.sh chromium  # the browser test opens report.html in headless Chromium
 scripts/fetch_data.sh mnist
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
-if [ "${1:-}" = "--sanitize" ]; then
+if [ "$sanitize" = 1 ]; then
     scripts/sanitize_build.sh
     LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)"
 fi
