@@ -26,10 +26,14 @@ float* pack_scratch(std::size_t floats) {
 }  // namespace
 }  // namespace mlp
 
+#if defined(__clang__)  // clang ignores GCC target pragmas
+#pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma,avx2,bmi2"))), apply_to = function)
+#else
 #pragma GCC push_options
 // GCC 12 warns about the deliberately undefined upper lanes inside its own AVX-512 headers.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,fma,avx2,bmi2")
+#endif
 #include "simd_avx512.hpp"
 
 namespace mlp {
@@ -139,7 +143,12 @@ void blocked(int M, int N, int K, float alpha, const float* A, int lda, const fl
 // strided side of the copy stays within 16 cache lines (a plain double loop thrashed L1
 // once N×K passed its size: 32×128×128 with Bᵀ took 10× the untransposed product). Not
 // vectorised: GCC would scatter, and AVX-512 scatters are microcoded on AMD cores.
-__attribute__((optimize("no-tree-vectorize"))) void transpose_into(int K, int N, const float* B, int ldb, float* out) {
+#if defined(__clang__)
+#define MLP_NO_VECTORIZE
+#else
+#define MLP_NO_VECTORIZE __attribute__((optimize("no-tree-vectorize")))
+#endif
+MLP_NO_VECTORIZE void transpose_into(int K, int N, const float* B, int ldb, float* out) {
     constexpr int kBlock = 16;
     for (int j0 = 0; j0 < N; j0 += kBlock) {
         const int j1 = j0 + kBlock < N ? j0 + kBlock : N;
@@ -167,6 +176,10 @@ void gemm_avx512(bool trans_a, bool trans_b, int M, int N, int K, float alpha, c
     else blocked<false>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
 }
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 }  // namespace mlp

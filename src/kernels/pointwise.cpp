@@ -36,10 +36,14 @@ float scalar_derivative(const Pointwise& f, float x, float a) {
 }  // namespace
 }  // namespace mlp
 
+#if defined(__clang__)  // clang ignores GCC target pragmas
+#pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma,avx2"))), apply_to = function)
+#else
 #pragma GCC push_options
 // GCC 12 warns about the deliberately undefined upper lanes inside its own AVX-512 headers.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,fma,avx2")
+#endif
 #include "simd_avx512.hpp"
 
 namespace mlp {
@@ -111,10 +115,18 @@ void exp_avx512(const float* x, float shift, float* y, long n) {
 
 }  // namespace
 }  // namespace mlp
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
+#if defined(__clang__)  // clang ignores GCC target pragmas
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
+#endif
 #include "simd_avx2.hpp"
 
 namespace mlp {
@@ -176,7 +188,11 @@ void exp_avx2(const float* x, float shift, float* y, long n) {
 }
 
 }  // namespace
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 void pointwise_forward(const Pointwise& f, const float* x, float* y, long n) {
     switch (cpu_isa()) {

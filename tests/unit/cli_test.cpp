@@ -61,7 +61,7 @@ TEST(Cli, GradcheckOnRealMnist) {
 TEST(Cli, UnknownConfigKeyListsValidKeys) {
     const auto cfg = write_config("unknown", "[train]\nlearning_rate = 0.1\n");
     const auto r = run(test::mlp_binary() + " info --config " + cfg);
-    expect_one_line_error(r, "unknown key 'train.learning_rate' (valid keys in [train]: epochs, batch_size, lr");
+    expect_one_line_error(r, "unknown key 'train.learning_rate' (valid keys in [train]: epochs, max_steps, batch_size, lr");
 }
 
 TEST(Cli, InvalidValuesAreOneLineErrors) {
