@@ -94,7 +94,10 @@ TEST(Cifar10, MissingFilesAndBadMetadataAreErrors) {
 TEST(Cifar10, NotFoundErrorSaysWhereToGetIt) {
     // The lookup is relative to the working directory; a scratch directory has neither place.
     const auto cwd = std::filesystem::current_path();
-    std::filesystem::current_path(testing::scratch_dir("cifar_nowhere"));
+    // Two levels down, so that not even ../shared/data beside the scratch folder exists.
+    const std::string nowhere = testing::scratch_dir("cifar_nowhere") + "/a/b";
+    std::filesystem::create_directories(nowhere);
+    std::filesystem::current_path(nowhere);
     const std::string e = error_of([] { find_cifar10_dir(); });
     std::filesystem::current_path(cwd);
     EXPECT_NE(e.find("https://www.cs.toronto.edu/~kriz/cifar.html"), std::string::npos) << e;

@@ -1,5 +1,6 @@
 // Helpers shared by the unit tests: random matrices, tolerances, running the mlp binary.
 #pragma once
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -52,8 +53,9 @@ inline CommandResult run(const std::string& command) {
 
 inline std::string mlp_binary() { return MLP_BINARY; }
 
+// One directory per test process: ctest runs the kernel_path.* copies of a test in parallel.
 inline std::string temp_dir(const std::string& name) {
-    const std::string dir = std::string(MLP_BINARY_DIR) + "/test-tmp/" + name;
+    const std::string dir = std::string(MLP_BINARY_DIR) + "/test-tmp/" + name + "-" + std::to_string(::getpid());
     run("rm -rf '" + dir + "' && mkdir -p '" + dir + "'");
     return dir;
 }
