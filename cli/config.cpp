@@ -345,14 +345,17 @@ void read_train(const Section& s, Config& config) {
 
 }  // namespace
 
-Config parse_config(const std::string& text, const std::string& source, const std::vector<std::string>& overrides) {
-    toml::table root;
+toml::table parse_toml(const std::string& text, const std::string& source) {
     try {
-        root = toml::parse(text, source);
+        return toml::parse(text, source);
     } catch (const toml::parse_error& e) {
         throw Error(source + ":" + std::to_string(e.source().begin.line) + ": invalid TOML (" +
                     std::string(e.description()) + ")");
     }
+}
+
+Config parse_config(const std::string& text, const std::string& source, const std::vector<std::string>& overrides) {
+    toml::table root = parse_toml(text, source);
     for (const auto& assignment : overrides) apply_override(root, assignment, source);
     check_known_keys(root, source);
     Config config;

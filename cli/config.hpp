@@ -2,6 +2,7 @@
 // typed, validated settings. Unknown keys and bad values are errors naming the file and key.
 #pragma once
 #include <string>
+#include <toml++/toml.h>
 #include <vector>
 
 #include "mlp/architecture.hpp"
@@ -37,6 +38,9 @@ struct Config {
 // string), validates everything. Throws Error naming path and key on any problem.
 Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 // The same from TOML text already in memory.
+// Parses TOML text; a syntax error becomes one line naming `source` and the line.
+toml::table parse_toml(const std::string& text, const std::string& source);
+
 Config parse_config(const std::string& text, const std::string& source,
                     const std::vector<std::string>& overrides = {});
 // Every setting, defaults included, as TOML: the run directory's config.toml.

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "config.hpp"
 #include "mlp/error.hpp"
 #include "mlp/file.hpp"
 #include "mlp/rng.hpp"
@@ -116,13 +117,7 @@ void expand_random(const toml::table& space, int count, std::uint64_t seed, Sear
 }  // namespace
 
 SearchPlan plan_search_text(const std::string& text, const std::string& source) {
-    toml::table root;
-    try {
-        root = toml::parse(text, source);
-    } catch (const toml::parse_error& e) {
-        throw Error(source + ":" + std::to_string(e.source().begin.line) + ": invalid TOML (" +
-                    std::string(e.description()) + ")");
-    }
+    toml::table root = parse_toml(text, source);
     const toml::table* search = root["search"].as_table();
     require(search != nullptr, source + ": no [search] section (see `mlp search --help`)");
     SearchPlan plan;

@@ -49,9 +49,6 @@ public:
     Buffer<T> grads;
 
 private:
-    // Forward, loss and backward of rows [b0, b1) of a batch of B, gradients into g.
-    LossResult backward_rows(Workspace<T>& ws, int b0, int b1, int B, Buffer<T>& g);
-
     Architecture arch_;
     ParamLayout layout_;
 };

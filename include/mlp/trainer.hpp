@@ -138,9 +138,7 @@ public:
 private:
     void begin_epoch();
     double lr() const;
-    bool gradients_finite() const;
     bool step_limit_reached() const { return settings_.max_steps > 0 && state_.steps >= settings_.max_steps; }
-    bool params_finite() const;
     void restore(const Checkpoint& checkpoint);
     void record_step(const LossResult& batch, int b, double elapsed, const TrainHooks& hooks);
     [[noreturn]] void diverged(long last_good, const std::string& why) const;

@@ -77,35 +77,25 @@ LossResult Network<T>::evaluate(Workspace<T>& ws, int B) const {
     return softmax_cross_entropy<T>(logits, ws.labels.data(), MatrixView<T>());
 }
 
+// Forward, loss and backward of the first B rows. Products large enough split themselves
+// over the thread team (gemm.cpp); the batch itself is not split by rows: on the
+// development machine a half-batch per core, the two gradients summed, then updated on one
+// core, took 88 µs per 784-64-10 b32 step against 47 µs on one core (bench/NOTES.md, row
+// 15): the gradients and weights crossing between the cores' caches cost more than the
+// halves save.
 template <class T>
-LossResult Network<T>::backward_rows(Workspace<T>& ws, int b0, int b1, int B, Buffer<T>& g) {
-    // Rows [b0, b1) of the batch: the workspace's views restricted to them, and this
-    // range's own slice of the ping-pong gradient buffers (rows b0.. at the widest width).
-    const int n = b1 - b0, L = layers(), wide = ws.grad_a.cols;
-    auto rows = [&](MatrixView<T> m) { return MatrixView<T>(m.row(b0), n, m.cols, m.ld); };
-    T* grad_a = ws.grad_a.row(0) + std::size_t(b0) * wide;
-    T* grad_b = ws.grad_b.row(0) + std::size_t(b0) * wide;
-    ConstView<T> x = rows(ws.input);
-    for (int l = 0; l < L; ++l) {
-        MatrixView<T> z = rows(ws.Z[l]);
-        if (l == L - 1) dense_forward<T>(x, weight(params, l), bias(params, l), z);
-        else dense_activation_forward<T>(x, weight(params, l), bias(params, l), z, arch_.activation, rows(ws.A[l]));
-        x = rows(ws.A[l]);
-    }
+LossResult Network<T>::forward_backward(Workspace<T>& ws, int B) {
+    const int L = layers();
+    auto rows = [&](MatrixView<T> m) { return m.top(B); };
+    ConstView<T> logits = forward(ws, B);
     const int K = layout_.layers.back().out;
-    MatrixView<T> dz(grad_a, n, K);
-    LossResult result = softmax_cross_entropy<T>(rows(ws.Z[L - 1]), ws.labels.data() + b0, dz);
-    if (n != B) {  // the loss is a mean over the whole batch: (p − y)/B, not /n
-        const T scale = T(n) / T(B);
-        for (int i = 0; i < n; ++i)
-            for (int k = 0; k < K; ++k) dz.row(i)[k] *= scale;
-    }
-    T* spare = grad_b;
+    MatrixView<T> dz(ws.grad_a.row(0), B, K);
+    LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz);
+    T* spare = ws.grad_b.row(0);
     for (int l = L - 1; l >= 0; --l) {
         ConstView<T> in = l == 0 ? ConstView<T>(rows(ws.input)) : ConstView<T>(rows(ws.A[l - 1]));
-        const int D_in = layout_.layers[l].in;
-        MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare, n, D_in);
-        dense_backward<T>(in, weight(params, l), dz, weight(g, l), bias(g, l), dx);
+        MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare, B, layout_.layers[l].in);
+        dense_backward<T>(in, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
         if (l == 0) break;
         // dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1}), in place.
         activation_backward<T>(arch_.activation, rows(ws.Z[l - 1]), rows(ws.A[l - 1]), dx, dx);
@@ -113,16 +103,6 @@ LossResult Network<T>::backward_rows(Workspace<T>& ws, int b0, int b1, int B, Bu
         dz = dx;
     }
     return result;
-}
-
-// One batch's forward, loss and backward. Products large enough split themselves over the
-// thread team (gemm.cpp). Smaller batches are not split by rows: on the development
-// machine a half-batch per core, with the two gradients summed, then updated on one core,
-// took 88 µs per 784-64-10 b32 step against 47 µs on one core (bench/NOTES.md, row 15):
-// the gradients and weights crossing between the cores' caches cost more than the halves save.
-template <class T>
-LossResult Network<T>::forward_backward(Workspace<T>& ws, int B) {
-    return backward_rows(ws, 0, B, B, grads);
 }
 
 template struct Workspace<float>;
