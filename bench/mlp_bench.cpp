@@ -1,5 +1,5 @@
-// mlp_bench: full MNIST training steps (shuffle + batch gather + forward + backward + SGD
-// update) and inference, timed on the configs of bench/README.md, after checking the fast
+// mlp_bench: full MNIST training steps (shuffle + batch gather + TrainStep: forward, backward
+// and SGD update, as `mlp train` runs them) and inference, timed on the configs of bench/README.md, after checking the fast
 // path against the double reference. Prints s/epoch, samples/s, GFLOP/s, % of the GEMM
 // peak measured in the same run, and memory; --json writes the figures for bench/compare.py.
 //
@@ -22,6 +22,7 @@
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
 #include "mlp/rng.hpp"
+#include "mlp/train_step.hpp"
 #include "mlp/version.hpp"
 
 namespace {
@@ -139,7 +140,11 @@ bool check_against_reference(const Config& c, const DataSplits& data, int thread
         for (int f = 0; f < 784; ++f) wsd.input.row(i)[f] = ws.input.row(i)[f];
         wsd.labels[i] = ws.labels[i];
     }
-    const LossResult fast = net.forward_backward(ws, B);
+    // The training step with lr 0: the shared step on 2 threads, and the gradients it leaves.
+    Optimizer optimizer(OptimizerSettings{}, net.params.size());
+    TrainStep step(net, optimizer, 0.0);
+    const LossResult fast = step.run(ws, B, 0.0).loss;
+    step.sync();
     const LossResult slow = ref.forward_backward(wsd, B);
     double worst = std::abs(fast.loss - slow.loss) / std::abs(slow.loss);
     for (int l = 0; l < net.layers(); ++l) {
@@ -165,6 +170,7 @@ struct TrainState {
     Network<float> net;
     Workspace<float> ws;
     Optimizer optimizer;
+    TrainStep step{net, optimizer, 0.0};
     long S;
     std::vector<int> order;
     Rng shuffle = Rng::for_purpose(1, "shuffle");
@@ -185,10 +191,9 @@ struct TrainState {
         for (long s = 0; s < n; ++s, ++cursor) {
             const long at = cursor % S;
             const int b = int(std::min<long>(B, N - at * B));
-            gather_batch(data.train, order.data() + at * B, b, data.normalizer, ws.input, ws.labels.data());
-            if (at + 1 < S) prefetch_batch(data.train, order.data() + (at + 1) * B, int(std::min<long>(B, N - (at + 1) * B)));
-            net.forward_backward(ws, b);
-            optimizer.step(net.params, net.grads, 0.01);
+            const int next = at + 1 < S ? int(std::min<long>(B, N - (at + 1) * B)) : 0;
+            step.run(BatchRows{&data.train, order.data() + at * B, &data.normalizer, order.data() + (at + 1) * B, next}, ws,
+                     b, 0.01);
         }
     }
 };

@@ -8,6 +8,14 @@
 
 namespace mlp {
 
+// rows × cols elements of a flat buffer from offset, consecutive rows stride apart: a
+// whole tensor, or the columns of a weight matrix that one thread owns.
+struct Block {
+    std::size_t offset = 0;
+    long rows = 0, cols = 0;
+    std::size_t stride = 0;
+};
+
 enum class OptimizerKind { sgd, momentum, nesterov, adam };
 
 OptimizerKind parse_optimizer(const std::string& name);
@@ -27,12 +35,30 @@ struct OptimizerSettings {
 //   nesterov:  v ← μ·v + lr·g;  w ← w − (μ·v + lr·g)       (Sutskever 2013, look-ahead form)
 //   adam:      m ← β1·m + (1−β1)·g;  s ← β2·s + (1−β2)·g²;  t ← t + 1
 //              w ← w − lr · (m / (1−β1ᵗ)) / (sqrt(s / (1−β2ᵗ)) + ε)
-// t counts calls to step(), i.e. optimisation steps, never tensors.
+// t counts optimisation steps, never tensors.
+//
+// A step is either one call to step() or begin_step() followed by update() on blocks that
+// cover every parameter once; the blocks may run in any order on any thread, since the
+// update is element by element.
 class Optimizer {
 public:
     Optimizer(const OptimizerSettings& settings, std::size_t size);
-    void step(Buffer<float>& params, const Buffer<float>& grads, double lr);
+    // Returns false when an updated parameter is NaN or Inf.
+    bool step(Buffer<float>& params, const Buffer<float>& grads, double lr);
+    void begin_step(double lr);
+    // Updates the block with gradient g + decay·w (decay = 2λ for L2 on weights, else 0);
+    // grads are left as they are. Returns false when an updated parameter is NaN or Inf.
+    bool update(Buffer<float>& params, const Buffer<float>& grads, const Block& block, float decay = 0.0f);
+    // The same on n parameters held elsewhere (a thread's own packed copy), with their
+    // state m (momentum, nesterov, adam) and s (adam); the unused ones may be null.
+    bool update(float* w, const float* g, float* m, float* s, long n, float decay = 0.0f);
     const OptimizerSettings& settings() const { return settings_; }
+
+    // The constants of the step begun last, in float.
+    struct Rule {
+        OptimizerKind kind;
+        float lr, mu, b1, b2, a1, a2, c1, c2, eps;  // a = 1 − β, computed in double
+    };
 
     // State, in the layout of Params: velocity (momentum, nesterov) or m (adam); s (adam).
     Buffer<float> first;
@@ -40,7 +66,9 @@ public:
     std::int64_t steps = 0;
 
 private:
+    bool run_update(float* w, const float* g, float* m, float* s, const Block& block, float decay);
     OptimizerSettings settings_;
+    Rule rule_{};
 };
 
 }  // namespace mlp

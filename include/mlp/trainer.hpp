@@ -16,6 +16,7 @@
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
 #include "mlp/rng.hpp"
+#include "mlp/train_step.hpp"
 
 namespace mlp {
 
@@ -149,6 +150,7 @@ private:
     TrainSettings settings_;
     const DataSplits& data_;
     Optimizer optimizer_;
+    TrainStep step_;
     Workspace<float> ws_;
     Workspace<float> eval_ws_;
     Buffer<float> best_params_;

@@ -9,7 +9,6 @@
 #include <numeric>
 
 #include "mlp/gemm.hpp"
-#include "mlp/regularization.hpp"
 
 namespace mlp {
 namespace {
@@ -45,6 +44,7 @@ Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataS
       settings_(settings),
       data_(data),
       optimizer_(settings.optimizer, net.params.size()),
+      step_(net, optimizer_, settings.l2),
       ws_(net.layout(), settings.batch_size),
       eval_ws_(net.layout(), std::max(settings.batch_size, kEvalBatch)) {
     require(data.train.size() > 0, "data: the training split is empty");
@@ -129,6 +129,7 @@ void Trainer::record_step(const LossResult& batch, int b, double elapsed, const 
     p.seconds = elapsed;
     // A run cut short by max_steps still ends with a validation check.
     if (st.position == check_step(steps_per_epoch_, checks_per_epoch_, st.next_check) || step_limit_reached()) {
+        step_.sync();  // the check evaluates, and early stopping copies, the current weights
         ++st.next_check;
         st.history.push_back(check(st.steps, steps_per_epoch_, lr(), p.loss, p.accuracy, elapsed));
         const HistoryRow& row = st.history.back();
@@ -181,20 +182,19 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
         if (state_.epoch == 0 || state_.position == S) begin_epoch();
         const int b = static_cast<int>(std::min<long>(B, N - state_.position * B));
         const int* rows = state_.order.data() + state_.position * B;
-        gather_batch(data_.train, rows, b, data_.normalizer, ws_.input, ws_.labels.data());
         // The next batch's rows start loading into cache while this one computes.
-        if (state_.position + 1 < S) prefetch_batch(data_.train, rows + B, static_cast<int>(std::min<long>(B, N - (state_.position + 1) * B)));
-        const LossResult batch = net_.forward_backward(ws_, b);
+        const int next = state_.position + 1 < S ? static_cast<int>(std::min<long>(B, N - (state_.position + 1) * B)) : 0;
+        const StepResult step = step_.run(BatchRows{&data_.train, rows, &data_.normalizer, rows + B, next}, ws_, b, lr());
+        const LossResult& batch = step.loss;
 
         // A non-finite loss or gradient, or an update that overflows a weight, is caught
-        // before the step counts, so no checkpoint ever holds a NaN or Inf.
+        // before the step counts, so no checkpoint ever holds a NaN or Inf. A NaN or Inf
+        // gradient always makes a weight one, so the gradients are only read when it did.
         std::string why;
         if (!std::isfinite(batch.loss)) why = "the loss is " + number(batch.loss);
-        else if (!all_finite(net_.grads)) why = "a gradient is NaN or Inf";
-        if (why.empty()) {
-            add_l2(net_, settings_.l2);
-            optimizer_.step(net_.params, net_.grads, lr());
-            if (!all_finite(net_.params)) why = "the update made a weight NaN or Inf";
+        else if (!step.finite) {
+            step_.sync();
+            why = all_finite(net_.grads) ? "the update made a weight NaN or Inf" : "a gradient is NaN or Inf";
         }
         if (!why.empty()) {
             if (settings_.on_divergence == DivergencePolicy::stop ||
@@ -218,6 +218,7 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
         const bool due = (settings_.checkpoint_every > 0 && state_.steps % settings_.checkpoint_every == 0) ||
                          state_.position == S || finished();
         if (due || stop) {
+            step_.sync();
             state_.seconds = now_seconds() - start;
             last_good = checkpoint();
             if (hooks.checkpoint) hooks.checkpoint(last_good);
@@ -227,6 +228,7 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
             break;
         }
     }
+    step_.sync();
     state_.seconds = now_seconds() - start;
     if (!result.interrupted) {
         if (settings_.patience > 0 && state_.best_step > 0) net_.params.copy_from(best_params_);
@@ -254,6 +256,7 @@ Checkpoint Trainer::checkpoint() const {
 }
 
 void Trainer::restore(const Checkpoint& c) {
+    step_.sync();  // the next step packs the restored weights
     net_.params.copy_from(c.params);
     optimizer_.first.copy_from(c.first);
     optimizer_.second.copy_from(c.second);

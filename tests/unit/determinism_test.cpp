@@ -1,11 +1,13 @@
 // Same config, seed and thread count give bit-identical weights, run after run, on every
-// kernel choice; with our own kernel (what "auto" picks for these products on AVX-512)
-// the thread count does not change them either. Runs the mlp binary on real MNIST.
+// kernel choice; another thread count changes them in the last bits only. Runs the mlp
+// binary on real MNIST.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "mlp/file.hpp"
+#include "mlp/safetensors.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
@@ -35,12 +37,20 @@ TEST(Determinism, SameConfigSeedAndThreadsGiveIdenticalWeights) {
     }
 }
 
-TEST(Determinism, OwnKernelWeightsDoNotDependOnThreadCount) {
-    const auto probe = test::run("grep -qw avx512f /proc/cpuinfo");
-    const char* isa = std::getenv("MLP_ISA");
-    if (probe.status != 0 || (isa && std::string(isa) != "avx512")) GTEST_SKIP() << "no AVX-512";
+TEST(Determinism, ThreadCountChangesWeightsOnlyInTheLastBits) {
+    // Two threads share the step by hidden units and sum partial products in rank order,
+    // so the weights differ from one thread's by rounding only.
     const std::string dir = test::temp_dir("determinism_threads");
-    EXPECT_TRUE(train_weights(dir, "one", 1, "own") == train_weights(dir, "two", 2, "own"));
+    train_weights(dir, "one", 1, "auto");
+    train_weights(dir, "two", 2, "auto");
+    const auto one = load_model(dir + "/one/model.safetensors", nullptr);
+    const auto two = load_model(dir + "/two/model.safetensors", nullptr);
+    ASSERT_EQ(one->params.size(), two->params.size());
+    double worst = 0.0;
+    for (std::size_t i = 0; i < one->params.size(); ++i)
+        worst = std::max(worst, double(std::abs(one->params.data()[i] - two->params.data()[i])));
+    EXPECT_GT(worst, 0.0);  // the two really took different paths
+    EXPECT_LT(worst, 1e-4);
 }
 
 }  // namespace

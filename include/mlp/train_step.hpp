@@ -1,0 +1,105 @@
+// One optimisation step on a gathered batch: forward, loss, backward, L2 and the
+// optimizer's update, on one thread or shared over the thread team.
+//
+// Shared, every hidden layer's units are cut into one fixed slice per rank (16-aligned),
+// and rank r computes and updates only what belongs to its units: the columns of W_l and
+// b_l into them, and the rows of the output layer's W out of them. Each rank keeps those
+// weights, their gradients and optimizer state packed in a shard of its own, with its
+// activations, so nothing it writes shares a cache line, or a prefetched neighbour, with
+// another rank's: the two cores of the development machine updating alternate halves of
+// W1's rows took 21 µs, contiguous halves 1.7 µs (bench/NOTES.md). Phases, each one team job:
+//   forward, hidden layer l:  in = [A_{l−1} slices of every rank] (X for l = 0),
+//                             Z_l[:, S_r] = in·W_l[:, S_r] + b_l[S_r], A_l = f(Z_l);
+//                             the last one also forms the partial logits A[:, S_r]·W_out[S_r, :]
+//   loss (caller):            logits = Σ_r partial_r in rank order, softmax cross-entropy
+//   backward, hidden layer l: dA_l[:, S_r] = Σ_q partial_q[:, S_r] (or dZ_out·W_out[S_r, :]ᵀ),
+//                             dZ_l = dA_l ⊙ f'(Z_l), dW_l[:, S_r] = inᵀ·dZ_l[:, S_r],
+//                             partial_r = dZ_l[:, S_r]·W_l[:, S_r]ᵀ, then the update
+// so a network with H hidden layers takes 2H hand-offs per step, and shares() keeps
+// networks whose phases are too small for that on one thread. The sums run in rank order,
+// so the result is fixed by the team size (it differs from one thread's in the last bits).
+// Softmax regression has no hidden units to share and runs on one thread.
+//
+// While shared, the shards hold the current weights: sync() writes them, their optimizer
+// state and the last step's gradients back into the network and optimizer, and must be
+// called before anything reads or changes those (evaluation, checkpoints, a restore).
+#pragma once
+#include <vector>
+
+#include "mlp/dataset.hpp"
+#include "mlp/network.hpp"
+#include "mlp/optimizer.hpp"
+
+namespace mlp {
+
+// The rows a step trains on: order[0..B) index into subset. Each thread that needs the
+// batch gathers it itself (uint8 → normalised float), so the batch never has to cross
+// from one core's cache to another's as floats.
+struct BatchRows {
+    const Subset* subset = nullptr;
+    const int* order = nullptr;
+    const Normalizer* norm = nullptr;
+    // The next step's rows, which every thread that gathers asks the memory system for once
+    // it has its own batch: a line fetched by one core reaches the other's cache slowly.
+    const int* next = nullptr;
+    int next_count = 0;
+};
+
+struct StepResult {
+    LossResult loss;
+    bool finite = true;  // false when an updated parameter is NaN or Inf
+};
+
+class TrainStep {
+public:
+    // l2: λ in λ·Σ‖W‖² (weights only). Keeps references to net and optimizer.
+    TrainStep(Network<float>& net, Optimizer& optimizer, double l2);
+    // The step on the first B rows of ws.input and ws.labels with step size lr; the batch's
+    // gradients (without L2) end in net.grads, after sync() when shared.
+    StepResult run(const BatchRows& rows, Workspace<float>& ws, int B, double lr);
+    // The same on a batch already gathered into ws.input and ws.labels.
+    StepResult run(Workspace<float>& ws, int B, double lr);
+    // Brings net.params, net.grads and the optimizer state up to date; the next shared
+    // step reads the weights from them again.
+    void sync();
+    // Whether run() shares the step over a team of `threads`, for workspaces of `batch` rows.
+    bool shares(int threads, int batch) const;
+
+private:
+    // One rank's slice of a hidden layer and where its packed tensors and activations live.
+    struct Slice {
+        int c0 = 0, w = 0;            // units [c0, c0 + w) of the layer
+        std::size_t W = 0, b = 0;     // packed W_l[:, S] (in × w) and b_l[S] in the shard's tensors
+        std::size_t Z = 0, A = 0;     // Z, A (B × w) in the shard's activations
+        std::size_t in = 0;           // layer ≥ 1: the full input (B × in), gathered from every rank
+    };
+    struct Shard {
+        std::vector<Slice> layers;    // one per hidden layer
+        std::size_t W_out = 0, b_out = 0;  // W_out[S, :] (w × K) of the last hidden layer's slice, b_out
+        Buffer<float> w, g, m, s;     // packed parameters, gradients, optimizer state
+        Buffer<float> act;            // activations, dZ, partial products
+        std::size_t dz = 0, logits = 0, partial[2] = {0, 0};
+        std::size_t input = 0;        // ranks ≥ 1: their own copy of the batch (B × D)
+        std::vector<int> labels;      // ranks ≥ 1: the labels their gather writes
+    };
+
+    StepResult run_serial(Workspace<float>& ws, int B, double lr);
+    StepResult run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr);
+    const float* input(const Workspace<float>& ws, int rank) const;
+    void build(int ranks, int batch);
+    void pack(Shard& shard, bool to_shard);
+    void forward_hidden(const BatchRows* rows, Workspace<float>& ws, int l, int rank, int B);
+    void backward_hidden(Workspace<float>& ws, int l, int rank, int B);
+    bool update_slice(int l, int rank);
+
+    Network<float>& net_;
+    Optimizer& optimizer_;
+    float decay_;  // 2λ
+    int batch_ = 0;
+    std::vector<Shard> shards_;
+    bool own_input_ = false;  // the last shared step had ranks ≥ 1 gather their own batch
+    bool loaded_ = false;  // the shards hold the current weights
+    bool ahead_ = false;   // ... and the network's copy is older
+};
+
+}  // namespace mlp

@@ -1,0 +1,315 @@
+// The training step, on one thread or shared over the team by hidden units (see
+// train_step.hpp for the phases and why each rank works in a shard of its own).
+#include "mlp/train_step.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#include "mlp/activation.hpp"
+#include "mlp/gemm.hpp"
+#include "mlp/pointwise.hpp"
+#include "mlp/thread_team.hpp"
+
+namespace mlp {
+namespace {
+
+// db[j] = Σ_i dZ(i, j) over B rows of n columns, rows summed in order.
+void column_sums(const float* dz, int ld, int B, int n, float* db) {
+    std::fill(db, db + n, 0.0f);
+    for (int i = 0; i < B; ++i) {
+        const float* row = dz + std::size_t(i) * ld;
+        for (int j = 0; j < n; ++j) db[j] += row[j];
+    }
+}
+
+// dst(i, :) = src(i, :) for rows × cols floats, each matrix with its own row stride.
+void copy_rows(const float* src, std::size_t src_ld, float* dst, std::size_t dst_ld, int rows, int cols) {
+    for (int i = 0; i < rows; ++i) std::copy(src + i * src_ld, src + i * src_ld + cols, dst + i * dst_ld);
+}
+
+// Copies rows × cols floats between a strided and a packed matrix, either way.
+void move_block(float* strided, std::size_t ld, float* packed, int rows, int cols, bool to_packed) {
+    if (to_packed) copy_rows(strided, ld, packed, cols, rows, cols);
+    else copy_rows(packed, cols, strided, ld, rows, cols);
+}
+
+// Sizes rounded up to 16 floats, so every tensor and activation starts on its own cache line.
+std::size_t lines(std::size_t n) { return (n + 15) / 16 * 16; }
+
+float* or_null(Buffer<float>& b) { return b.size() ? b.data() : nullptr; }
+
+}  // namespace
+
+TrainStep::TrainStep(Network<float>& net, Optimizer& optimizer, double l2)
+    : net_(net), optimizer_(optimizer), decay_(static_cast<float>(2.0 * l2)) {}
+
+// Measured on the development machine (bench/NOTES.md): a phase costs the two cores about
+// 2 µs of hand-off and copying, so sharing pays when a phase holds several µs of work:
+// 784-64-10 b32 (1.6·10⁶ multiply-adds a phase) 39 → 27 µs a step, 784-[64]×3-10 b32
+// (0.9·10⁶) 68 → 56 µs, but 784-[64]×10-10 b32 (0.4·10⁶) 105 → 108 µs and 784-64-10 b8
+// (0.6·10⁶) 14 → 16 µs. One or two rows are a stream over the weights, which halves:
+// 784-128-10 b1 18 → 11 µs. Decided by shape alone, so a run's results never depend on timings.
+bool TrainStep::shares(int threads, int batch) const {
+    const int H = net_.layers() - 1;
+    if (threads < 2 || H < 1) return false;
+    double madds = 0.0;
+    for (const LayerLayout& layer : net_.layout().layers) madds += 3.0 * batch * layer.in * layer.out;
+    return madds / (2 * H) >= 7e5 || batch <= 2;
+}
+
+StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, double lr) {
+    if (shares(team_size(), ws.max_batch)) return run_shared(&rows, ws, B, lr);
+    gather_batch(*rows.subset, rows.order, B, *rows.norm, ws.input, ws.labels.data());
+    if (rows.next_count > 0) prefetch_batch(*rows.subset, rows.next, rows.next_count);
+    sync();
+    return run_serial(ws, B, lr);
+}
+
+StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
+    if (shares(team_size(), ws.max_batch)) return run_shared(nullptr, ws, B, lr);
+    sync();
+    return run_serial(ws, B, lr);
+}
+
+StepResult TrainStep::run_serial(Workspace<float>& ws, int B, double lr) {
+    StepResult result;
+    result.loss = net_.forward_backward(ws, B);
+    optimizer_.begin_step(lr);
+    for (int l = 0; l < net_.layers(); ++l) {
+        const LayerLayout& layer = net_.layout().layers[l];
+        const std::size_t n = std::size_t(layer.in) * layer.out;
+        result.finite &= optimizer_.update(net_.params, net_.grads, Block{layer.w_offset, 1, long(n), n}, decay_);
+        if (layer.has_bias)
+            result.finite &= optimizer_.update(net_.params, net_.grads, Block{layer.b_offset, 1, layer.out, 0});
+    }
+    return result;
+}
+
+// Lays out one shard per rank for batches of up to `batch` rows. Allocates; runs only
+// when the team size or the batch grows, never per step.
+void TrainStep::build(int ranks, int batch) {
+    const ParamLayout& layout = net_.layout();
+    const int H = net_.layers() - 1, K = layout.layers.back().out;
+    const std::size_t B = batch;
+    int widest_in = 0;
+    for (int l = 1; l < H; ++l) widest_in = std::max(widest_in, layout.layers[l].in);
+    batch_ = batch;
+    shards_.clear();
+    shards_.resize(ranks);
+    for (int r = 0; r < ranks; ++r) {
+        Shard& sh = shards_[r];
+        std::size_t params = 0, act = 0;
+        int widest = 0;
+        for (int l = 0; l < H; ++l) {
+            const LayerLayout& layer = layout.layers[l];
+            const Range units = split_range(layer.out, ranks, r, 16);
+            Slice s;
+            s.c0 = int(units.begin);
+            s.w = int(units.end - units.begin);
+            s.W = params, params += lines(std::size_t(layer.in) * s.w);
+            s.b = params, params += lines(s.w);
+            s.Z = act, act += lines(B * s.w);
+            s.A = act, act += lines(B * s.w);
+            if (l > 0) s.in = act, act += lines(B * layer.in);
+            widest = std::max(widest, s.w);
+            sh.layers.push_back(s);
+        }
+        sh.W_out = params, params += lines(std::size_t(sh.layers.back().w) * K);
+        sh.b_out = params, params += lines(K);
+        sh.dz = act, act += lines(B * widest);
+        if (r > 0) sh.input = act, act += lines(B * layout.layers[0].in);
+        sh.labels.assign(B, 0);
+        sh.logits = act, act += lines(B * K);
+        for (std::size_t& p : sh.partial) p = act, act += lines(B * widest_in);
+        sh.w = Buffer<float>(params);
+        sh.g = Buffer<float>(params);
+        if (optimizer_.first.size()) sh.m = Buffer<float>(params);
+        if (optimizer_.second.size()) sh.s = Buffer<float>(params);
+        sh.act = Buffer<float>(act);
+    }
+}
+
+// Copies a shard's weights and optimizer state from the network and optimizer
+// (to_shard), or them and the gradients back.
+void TrainStep::pack(Shard& sh, bool to_shard) {
+    const ParamLayout& layout = net_.layout();
+    const LayerLayout& out = layout.layers.back();
+    const bool first_rank = &sh == &shards_.front();
+    auto move = [&](Buffer<float>& flat, Buffer<float>& packed) {
+        if (!packed.size()) return;
+        for (std::size_t l = 0; l < sh.layers.size(); ++l) {
+            const LayerLayout& layer = layout.layers[l];
+            const Slice& s = sh.layers[l];
+            move_block(flat.data() + layer.w_offset + s.c0, layer.out, packed.data() + s.W, layer.in, s.w, to_shard);
+            if (layer.has_bias) move_block(flat.data() + layer.b_offset + s.c0, 0, packed.data() + s.b, 1, s.w, to_shard);
+        }
+        const Slice& last = sh.layers.back();
+        move_block(flat.data() + out.w_offset + std::size_t(last.c0) * out.out, 0, packed.data() + sh.W_out, 1,
+                   last.w * out.out, to_shard);
+        if (out.has_bias && first_rank)
+            move_block(flat.data() + out.b_offset, 0, packed.data() + sh.b_out, 1, out.out, to_shard);
+    };
+    move(net_.params, sh.w);
+    move(optimizer_.first, sh.m);
+    move(optimizer_.second, sh.s);
+    if (!to_shard) move(net_.grads, sh.g);
+}
+
+void TrainStep::sync() {
+    if (ahead_)
+        for (Shard& sh : shards_) pack(sh, false);
+    ahead_ = false;
+    loaded_ = false;
+}
+
+const float* TrainStep::input(const Workspace<float>& ws, int rank) const {
+    return rank > 0 && own_input_ ? shards_[rank].act.data() + shards_[rank].input : ws.input.data;
+}
+
+StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr) {
+    const int L = net_.layers(), H = L - 1, K = net_.layout().layers.back().out;
+    if (int(shards_.size()) != team_size() || B > batch_) {
+        sync();
+        build(team_size(), std::max(B, ws.max_batch));
+    }
+    if (!loaded_) {
+        for (Shard& sh : shards_) pack(sh, true);
+        loaded_ = true;
+    }
+    ahead_ = true;
+    own_input_ = rows != nullptr;
+    optimizer_.begin_step(lr);
+    for (int l = 0; l < H; ++l)
+        team_run([&](int rank, int) { forward_hidden(rows, ws, l, rank, B); });
+
+    // logits = Σ_r partial_r in rank order; dZ_out goes to grad_a.
+    MatrixView<float> logits = ws.Z[L - 1].top(B);
+    const std::size_t n = std::size_t(B) * K;
+    const float* first = shards_[0].act.data() + shards_[0].logits;
+    std::copy(first, first + n, logits.data);
+    for (std::size_t r = 1; r < shards_.size(); ++r) {
+        const float* p = shards_[r].act.data() + shards_[r].logits;
+        for (std::size_t i = 0; i < n; ++i) logits.data[i] += p[i];
+    }
+    StepResult result;
+    result.loss = softmax_cross_entropy<float>(logits, ws.labels.data(), MatrixView<float>(ws.grad_a.data, B, K));
+
+    std::atomic<bool> finite{true};
+    for (int l = H - 1; l >= 0; --l)
+        team_run([&](int rank, int) {
+            backward_hidden(ws, l, rank, B);
+            if (!update_slice(l, rank)) finite.store(false, std::memory_order_relaxed);
+        });
+    result.finite = finite.load();
+    return result;
+}
+
+// Gathers the layer's input: the batch (layer 0, when given rows; rank 0 into ws), or
+// every rank's slice of A_{l−1}. Then Z = in·W_S + b_S, A = f(Z); after the last hidden
+// layer, the partial logits A·W_out[S, :] (+ b_out on rank 0).
+void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int l, int rank, int B) {
+    Shard& sh = shards_[rank];
+    const Slice& s = sh.layers[l];
+    const LayerLayout& layer = net_.layout().layers[l];
+    float* act = sh.act.data();
+    const float* in = input(ws, rank);
+    int ld = layer.in;
+    if (l == 0 && rows) {
+        float* X = rank > 0 ? act + sh.input : ws.input.data;
+        gather_batch(*rows->subset, rows->order, B, *rows->norm, MatrixView<float>(X, B, layer.in),
+                     rank > 0 ? sh.labels.data() : ws.labels.data());
+        if (rows->next_count > 0) prefetch_batch(*rows->subset, rows->next, rows->next_count);
+    }
+    if (l > 0) {
+        float* full = act + s.in;
+        for (const Shard& other : shards_) {
+            const Slice& o = other.layers[l - 1];
+            copy_rows(other.act.data() + o.A, o.w, full + o.c0, layer.in, B, o.w);
+        }
+        in = full, ld = layer.in;
+    }
+    const Pointwise f = pointwise_of(net_.architecture().activation);
+    if (s.w > 0)
+        gemm_bias_act(B, s.w, layer.in, in, ld, sh.w.data() + s.W, s.w, layer.has_bias ? sh.w.data() + s.b : nullptr,
+                      act + s.Z, s.w, &f, act + s.A, s.w);
+    if (l != net_.layers() - 2) return;
+
+    const LayerLayout& out = net_.layout().layers.back();
+    const int K = out.out;
+    float* logits = act + sh.logits;
+    const float* bias = rank == 0 && out.has_bias ? sh.w.data() + sh.b_out : nullptr;
+    if (s.w > 0) {
+        gemm_bias_act(B, K, s.w, act + s.A, s.w, sh.w.data() + sh.W_out, K, bias, logits, K, nullptr, nullptr, 0);
+        return;
+    }
+    for (int i = 0; i < B; ++i)
+        for (int j = 0; j < K; ++j) logits[std::size_t(i) * K + j] = bias ? bias[j] : 0.0f;
+}
+
+// dA_S into the shard's dz (from dZ_out, or summed from every rank's partial product),
+// then dZ_S in place, dW_S, db_S and this rank's partial product dZ_S·W_Sᵀ for the layer below.
+void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
+    Shard& sh = shards_[rank];
+    const Slice& s = sh.layers[l];
+    const ParamLayout& layout = net_.layout();
+    const LayerLayout& layer = layout.layers[l];
+    float* act = sh.act.data();
+    float* dz = act + sh.dz;  // (B, w)
+    float* g = sh.g.data();
+    const float* w = sh.w.data();
+    if (l == net_.layers() - 2) {
+        const int K = layout.layers.back().out;
+        const float* dz_out = ws.grad_a.data;
+        if (s.w > 0) {
+            gemm(true, false, s.w, K, B, 1.0f, act + s.A, s.w, dz_out, K, 0.0f, g + sh.W_out, K);
+            gemm(false, true, B, s.w, K, 1.0f, dz_out, K, w + sh.W_out, K, 0.0f, dz, s.w);
+        }
+        if (rank == 0 && layout.layers.back().has_bias) column_sums(dz_out, K, B, K, g + sh.b_out);
+    } else {
+        const int ld = layout.layers[l + 1].in;
+        const int parity = (l + 1) % 2;
+        for (int i = 0; i < B; ++i) {
+            float* row = dz + std::size_t(i) * s.w;
+            const float* p0 = shards_[0].act.data() + shards_[0].partial[parity] + std::size_t(i) * ld + s.c0;
+            std::copy(p0, p0 + s.w, row);
+            for (std::size_t q = 1; q < shards_.size(); ++q) {
+                const float* p = shards_[q].act.data() + shards_[q].partial[parity] + std::size_t(i) * ld + s.c0;
+                for (int j = 0; j < s.w; ++j) row[j] += p[j];
+            }
+        }
+    }
+    float* partial = l > 0 ? act + sh.partial[l % 2] : nullptr;
+    if (s.w == 0) {
+        if (partial) std::fill(partial, partial + std::size_t(B) * layer.in, 0.0f);
+        return;
+    }
+    const MatrixView<float> dZ(dz, B, s.w);
+    activation_backward<float>(net_.architecture().activation, ConstView<float>(act + s.Z, B, s.w),
+                               ConstView<float>(act + s.A, B, s.w), dZ, dZ);
+    const float* in = l == 0 ? input(ws, rank) : act + s.in;
+    gemm(true, false, layer.in, s.w, B, 1.0f, in, layer.in, dz, s.w, 0.0f, g + s.W, s.w);
+    if (layer.has_bias) column_sums(dz, s.w, B, s.w, g + s.b);
+    if (partial) gemm(false, true, B, layer.in, s.w, 1.0f, dz, s.w, w + s.W, s.w, 0.0f, partial, layer.in);
+}
+
+// The update of what this rank owns in hidden layer l (and, for the last, of its rows of
+// W_out and, on rank 0, b_out). Runs after backward_hidden has read the old weights.
+bool TrainStep::update_slice(int l, int rank) {
+    Shard& sh = shards_[rank];
+    const Slice& s = sh.layers[l];
+    const ParamLayout& layout = net_.layout();
+    const LayerLayout& layer = layout.layers[l];
+    float *w = sh.w.data(), *g = sh.g.data(), *m = or_null(sh.m), *v = or_null(sh.s);
+    auto update = [&](std::size_t at, long n, float decay) {
+        return optimizer_.update(w + at, g + at, m ? m + at : nullptr, v ? v + at : nullptr, n, decay);
+    };
+    bool finite = update(s.W, long(layer.in) * s.w, decay_);
+    if (layer.has_bias) finite &= update(s.b, s.w, 0.0f);
+    if (l != net_.layers() - 2) return finite;
+    const LayerLayout& out = layout.layers.back();
+    finite &= update(sh.W_out, long(s.w) * out.out, decay_);
+    if (rank == 0 && out.has_bias) finite &= update(sh.b_out, out.out, 0.0f);
+    return finite;
+}
+
+}  // namespace mlp

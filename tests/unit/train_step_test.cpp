@@ -1,0 +1,277 @@
+// The training step shared over two threads by hidden units: it must give one thread's
+// result within float rounding for every optimizer, L2, bias convention and layer shape
+// (including a layer too narrow to give the second thread any units), the double
+// reference's gradients, the same bits on every run, and hand its weights back through sync().
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "mlp/checkpoint.hpp"
+#include "mlp/gemm.hpp"
+#include "mlp/init.hpp"
+#include "mlp/train_step.hpp"
+#include "mlp/trainer.hpp"
+#include "synthetic_data.hpp"
+#include "test_util.hpp"
+
+namespace mlp {
+namespace {
+
+Architecture architecture(int inputs, std::vector<int> hidden, int classes, BiasMode bias = BiasMode::explicit_vectors) {
+    Architecture arch;
+    arch.inputs = inputs;
+    arch.hidden = std::move(hidden);
+    arch.classes = classes;
+    arch.activation = Activation{ActivationKind::tanh};
+    arch.bias = bias;
+    return arch;
+}
+
+struct Trained {
+    std::vector<float> params, grads;
+    std::vector<double> losses;
+};
+
+// `steps` steps on fixed random batches at `threads` threads; the weights after them.
+Trained train(const Architecture& arch, int threads, OptimizerKind kind, double l2, int B = 32, int steps = 4) {
+    set_gemm_threads(threads);
+    Network<float> net(arch);
+    Rng rng(11);
+    initialize(net, Init{InitScheme::fan_in}, rng);
+    OptimizerSettings settings;
+    settings.kind = kind;
+    Optimizer optimizer(settings, net.params.size());
+    TrainStep step(net, optimizer, l2);
+    Workspace<float> ws(net.layout(), B);
+    Trained run;
+    for (int s = 0; s < steps; ++s) {
+        const auto x = test::cast<float>(test::random_values(std::size_t(B) * arch.inputs, 100 + s));
+        std::memcpy(ws.input.data, x.data(), x.size() * sizeof(float));
+        for (int i = 0; i < B; ++i) ws.labels[i] = (i * 7 + s) % arch.classes;
+        const StepResult r = step.run(ws, B, kind == OptimizerKind::adam ? 0.01 : 0.1);
+        EXPECT_TRUE(r.finite);
+        run.losses.push_back(r.loss.loss);
+    }
+    step.sync();
+    run.params.assign(net.params.begin(), net.params.end());
+    run.grads.assign(net.grads.begin(), net.grads.end());
+    set_gemm_threads(1);
+    return run;
+}
+
+// Whether a step of this network on batches of B shares over two threads.
+bool shared(const Architecture& arch, int B) {
+    Network<float> net(arch);
+    Optimizer optimizer(OptimizerSettings{}, net.params.size());
+    return TrainStep(net, optimizer, 0.0).shares(2, B);
+}
+
+double max_difference(const std::vector<float>& a, const std::vector<float>& b) {
+    double worst = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(double(a[i]) - b[i]));
+    return worst;
+}
+
+TEST(TrainStep, SharesOnlyWhereAPhaseHoldsEnoughWork) {
+    Network<float> narrow(architecture(784, {64}, 10));
+    Optimizer optimizer(OptimizerSettings{}, narrow.params.size());
+    EXPECT_TRUE(TrainStep(narrow, optimizer, 0.0).shares(2, 32));
+    EXPECT_FALSE(TrainStep(narrow, optimizer, 0.0).shares(1, 32));
+    EXPECT_FALSE(TrainStep(narrow, optimizer, 0.0).shares(2, 8));  // 0.6·10⁶ multiply-adds a phase
+    EXPECT_TRUE(TrainStep(narrow, optimizer, 0.0).shares(2, 1));   // a stream over the weights
+    Network<float> deep(architecture(784, std::vector<int>(10, 64), 10));
+    EXPECT_FALSE(TrainStep(deep, optimizer, 0.0).shares(2, 32));
+    EXPECT_TRUE(TrainStep(deep, optimizer, 0.0).shares(2, 128));
+    Network<float> softmax(architecture(784, {}, 10));
+    EXPECT_FALSE(TrainStep(softmax, optimizer, 0.0).shares(2, 512));
+}
+
+TEST(TrainStep, TwoThreadsMatchOneForEveryOptimizerAndShape) {
+    // 16 units give the second thread none; 40 and 33 split unevenly (32 + 8, 32 + 1).
+    const std::vector<Architecture> nets = {
+        architecture(300, {200}, 10), architecture(120, {40, 33, 16}, 7),
+        architecture(300, {100, 60}, 10, BiasMode::trick)};
+    for (const Architecture& arch : nets)
+        for (OptimizerKind kind : {OptimizerKind::sgd, OptimizerKind::momentum, OptimizerKind::nesterov, OptimizerKind::adam}) {
+            ASSERT_TRUE(shared(arch, 256));
+            const Trained one = train(arch, 1, kind, 1e-3, 256);
+            const Trained two = train(arch, 2, kind, 1e-3, 256);
+            const std::string what = optimizer_name(kind) + " " + std::to_string(arch.hidden.size()) + " hidden";
+            EXPECT_LT(max_difference(one.params, two.params), 2e-5) << what;
+            EXPECT_LT(max_difference(one.grads, two.grads), 2e-5) << what;
+            for (std::size_t s = 0; s < one.losses.size(); ++s) EXPECT_NEAR(one.losses[s], two.losses[s], 1e-5) << what;
+        }
+}
+
+TEST(TrainStep, TwoThreadsGiveTheSameBitsEveryRun) {
+    const Architecture arch = architecture(300, {100, 60}, 10);
+    const Trained a = train(arch, 2, OptimizerKind::adam, 1e-3, 64);
+    const Trained b = train(arch, 2, OptimizerKind::adam, 1e-3, 64);
+    EXPECT_EQ(0, std::memcmp(a.params.data(), b.params.data(), a.params.size() * sizeof(float)));
+}
+
+TEST(TrainStep, SharedGradientsMatchTheDoubleReference) {
+    const Architecture arch = architecture(200, {96, 48}, 10);
+    const int B = 64;
+    set_gemm_threads(2);
+    Network<float> net(arch);
+    Rng rng(5);
+    initialize(net, Init{InitScheme::fan_in}, rng);
+    Network<double> ref(arch);
+    for (std::size_t i = 0; i < net.params.size(); ++i) ref.params.data()[i] = net.params.data()[i];
+    Workspace<float> ws(net.layout(), B);
+    Workspace<double> wsd(ref.layout(), B);
+    const auto x = test::random_values(std::size_t(B) * arch.inputs, 9);
+    for (std::size_t i = 0; i < x.size(); ++i) ws.input.data[i] = float(x[i]), wsd.input.data[i] = float(x[i]);
+    for (int i = 0; i < B; ++i) ws.labels[i] = wsd.labels[i] = (3 * i) % 10;
+    Optimizer optimizer(OptimizerSettings{}, net.params.size());
+    TrainStep step(net, optimizer, 0.0);
+    ASSERT_TRUE(step.shares(2, B));
+    const StepResult fast = step.run(ws, B, 0.0);  // lr 0: the weights stay, the gradients show
+    step.sync();
+    const LossResult slow = ref.forward_backward(wsd, B);
+    set_gemm_threads(1);
+    EXPECT_NEAR(fast.loss.loss, slow.loss, 1e-5 * slow.loss);
+    EXPECT_EQ(fast.loss.correct, slow.correct);
+    double worst = 0.0, scale = 0.0;
+    for (std::size_t i = 0; i < net.grads.size(); ++i) {
+        worst = std::max(worst, std::abs(net.grads.data()[i] - ref.grads.data()[i]));
+        scale = std::max(scale, std::abs(ref.grads.data()[i]));
+    }
+    EXPECT_LT(worst, 1e-5 * scale);
+}
+
+TEST(TrainStep, GatheringInsideTheStepEqualsAGatheredBatch) {
+    const DataSplits data = test::clusters_splits(300, 400, 5, 0);
+    const Architecture arch = architecture(400, {64}, 5);
+    const int B = 32;
+    ASSERT_TRUE(shared(arch, B));
+    std::vector<int> order(data.train.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::vector<float> results[2];
+    for (int mode = 0; mode < 2; ++mode) {
+        set_gemm_threads(2);
+        Network<float> net(arch);
+        Rng rng(2);
+        initialize(net, Init{InitScheme::fan_in}, rng);
+        Optimizer optimizer(OptimizerSettings{}, net.params.size());
+        TrainStep step(net, optimizer, 0.0);
+        Workspace<float> ws(net.layout(), B);
+        for (int s = 0; s < 5; ++s) {
+            const int* rows = order.data() + s * B;
+            if (mode == 0) {
+                step.run(BatchRows{&data.train, rows, &data.normalizer, rows + B, B}, ws, B, 0.1);
+            } else {
+                gather_batch(data.train, rows, B, data.normalizer, ws.input, ws.labels.data());
+                step.run(ws, B, 0.1);
+            }
+        }
+        step.sync();
+        results[mode].assign(net.params.begin(), net.params.end());
+        set_gemm_threads(1);
+    }
+    EXPECT_EQ(0, std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)));
+}
+
+TEST(TrainStep, SyncHandsTheWeightsBackAndTakesChangesIn) {
+    const Architecture arch = architecture(400, {64}, 10);
+    const int B = 32;
+    ASSERT_TRUE(shared(arch, B));
+    set_gemm_threads(2);
+    Network<float> net(arch);
+    Rng rng(4);
+    initialize(net, Init{InitScheme::fan_in}, rng);
+    const std::vector<float> before(net.params.begin(), net.params.end());
+    Optimizer optimizer(OptimizerSettings{}, net.params.size());
+    TrainStep step(net, optimizer, 0.0);
+    Workspace<float> ws(net.layout(), B);
+    const auto x = test::cast<float>(test::random_values(std::size_t(B) * arch.inputs, 3));
+    std::memcpy(ws.input.data, x.data(), x.size() * sizeof(float));
+    for (int i = 0; i < B; ++i) ws.labels[i] = i % 10;
+    const double first = step.run(ws, B, 0.5).loss.loss;
+    step.sync();
+    EXPECT_GT(max_difference(before, std::vector<float>(net.params.begin(), net.params.end())), 1e-4);
+    // Put the initial weights back: the next step must start from them, not from the shards.
+    std::copy(before.begin(), before.end(), net.params.begin());
+    EXPECT_DOUBLE_EQ(step.run(ws, B, 0.5).loss.loss, first);
+    set_gemm_threads(1);
+}
+
+TEST(TrainStep, TrainerOnTwoThreadsRecoversFromDivergence) {
+    // A huge lr on a shared step: the overflow is caught, the last good weights come back
+    // from the checkpoint and lr is halved until training is stable.
+    const DataSplits data = test::clusters_splits(640, 200, 4, 64, 3, 50.0f);
+    const Architecture arch = architecture(200, {64}, 4);
+    ASSERT_TRUE(shared(arch, 64));
+    Network<float> net(arch);
+    Rng rng(1);
+    initialize(net, Init{InitScheme::fan_in}, rng);
+    TrainSettings settings;
+    settings.epochs = 2;
+    settings.batch_size = 64;
+    settings.lr = 1e30;
+    settings.threads = 2;
+    settings.on_divergence = DivergencePolicy::reduce_lr;
+    settings.divergence_retries = 200;
+    std::vector<std::string> notices;
+    TrainHooks hooks;
+    hooks.notice = [&](const std::string& m) { notices.push_back(m); };
+    Trainer trainer(net, settings, data);
+    const TrainResult result = trainer.run(hooks);
+    set_gemm_threads(1);
+    EXPECT_EQ(result.steps, 20);
+    EXPECT_FALSE(notices.empty());
+    for (float v : net.params) ASSERT_TRUE(std::isfinite(v));
+}
+
+TEST(TrainStep, TrainerOnTwoThreadsResumesBitForBit) {
+    // Checks, checkpoints, early stopping and a restart all read the shards' weights
+    // through sync(): a run stopped anywhere and resumed ends as an unbroken one.
+    const DataSplits data = test::clusters_splits(400, 400, 5, 80, 7);
+    const Architecture arch = architecture(400, {64}, 5);
+    ASSERT_TRUE(shared(arch, 32));
+    TrainSettings settings;
+    settings.epochs = 3;
+    settings.batch_size = 32;  // 13 steps per epoch, the last one short
+    settings.lr = 0.05;
+    settings.optimizer.kind = OptimizerKind::momentum;
+    settings.l2 = 1e-4;
+    settings.validations_per_epoch = 3;
+    settings.patience = 4;
+    settings.checkpoint_every = 5;
+    settings.threads = 2;
+    auto network = [&](std::uint64_t seed) {
+        Network<float> net(arch);
+        Rng rng(seed);
+        initialize(net, Init{InitScheme::fan_in}, rng);
+        return net;
+    };
+    Network<float> reference = network(1);
+    const TrainResult full = Trainer(reference, settings, data).run();
+    for (long stop_at : {4L, 13L, 20L}) {
+        SCOPED_TRACE("stopped after step " + std::to_string(stop_at));
+        Network<float> first = network(1);
+        volatile std::sig_atomic_t stop = 0;
+        std::vector<std::uint8_t> saved;
+        TrainHooks hooks;
+        hooks.progress = [&](const Progress& p) { stop = p.step == stop_at; };
+        hooks.checkpoint = [&](const Checkpoint& c) { saved = encode_checkpoint(c); };
+        hooks.stop = &stop;
+        ASSERT_TRUE(Trainer(first, settings, data).run(hooks).interrupted);
+        Network<float> second = network(2);
+        Trainer resumed(second, settings, data);
+        resumed.resume(decode_checkpoint(saved.data(), saved.size(), "checkpoint"));
+        const TrainResult rest = resumed.run();
+        EXPECT_EQ(rest.steps, full.steps);
+        ASSERT_EQ(rest.history.size(), full.history.size());
+        for (std::size_t i = 0; i < full.history.size(); ++i)
+            EXPECT_EQ(rest.history[i].val_loss, full.history[i].val_loss) << i;
+        EXPECT_EQ(0, std::memcmp(second.params.data(), reference.params.data(), reference.params.size() * sizeof(float)));
+    }
+    set_gemm_threads(1);
+}
+
+}  // namespace
+}  // namespace mlp
