@@ -139,27 +139,67 @@ void blocked(int M, int N, int K, float alpha, const float* A, int lda, const fl
     }
 }
 
-// Bᵀ stored N×K (row j holds op(B)'s column j) → K×N row-major, in 16×16 blocks so the
-// strided side of the copy stays within 16 cache lines (a plain double loop thrashed L1
-// once N×K passed its size: 32×128×128 with Bᵀ took 10× the untransposed product). Not
-// vectorised: GCC would scatter, and AVX-512 scatters are microcoded on AMD cores.
-#if defined(__clang__)
-#define MLP_NO_VECTORIZE
-#else
-#define MLP_NO_VECTORIZE __attribute__((optimize("no-tree-vectorize")))
+// Interleaves the 64-bit pairs of x and y (low or high halves of each 128-bit lane).
+inline __m512 pairs_lo(__m512 x, __m512 y) {
+    return _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(x), _mm512_castps_pd(y)));
+}
+inline __m512 pairs_hi(__m512 x, __m512 y) {
+    return _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(x), _mm512_castps_pd(y)));
+}
+
+// GCC 12's unpack intrinsics pass _mm512_undefined_ps() as the merge source, which
+// -Wuninitialized reports inside the header; nothing here is uninitialised.
+#if !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
-MLP_NO_VECTORIZE void transpose_into(int K, int N, const float* B, int ldb, float* out) {
-    constexpr int kBlock = 16;
-    for (int j0 = 0; j0 < N; j0 += kBlock) {
-        const int j1 = j0 + kBlock < N ? j0 + kBlock : N;
-        for (int k0 = 0; k0 < K; k0 += kBlock) {
-            const int k1 = k0 + kBlock < K ? k0 + kBlock : K;
-            for (int j = j0; j < j1; ++j) {
-                const float* src = B + std::size_t(j) * ldb;
-                for (int k = k0; k < k1; ++k) out[std::size_t(k) * N + j] = src[k];
-            }
-        }
+// One 16×16 block in registers: out(c, i) = in(i, c). Three rounds of shuffles (pairs of
+// floats, of doubles, then 128-bit lanes twice), 64 shuffles for 256 floats.
+void transpose16(const float* in, std::size_t ld_in, float* out, std::size_t ld_out) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(in + i * ld_in);
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
     }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = pairs_lo(t[i], t[i + 2]);
+        r[i + 1] = pairs_hi(t[i], t[i + 2]);
+        r[i + 2] = pairs_lo(t[i + 1], t[i + 3]);
+        r[i + 3] = pairs_hi(t[i + 1], t[i + 3]);
+    }
+    // r[4g + c] now holds columns c, c + 4, c + 8, c + 12 of rows 4g..4g+3, one per lane.
+    for (int h = 0; h < 16; h += 8)
+        for (int c = 0; c < 4; ++c) {
+            t[h + c] = _mm512_shuffle_f32x4(r[h + c], r[h + 4 + c], 0x88);
+            t[h + 4 + c] = _mm512_shuffle_f32x4(r[h + c], r[h + 4 + c], 0xdd);
+        }
+    for (int c = 0; c < 8; ++c) {
+        _mm512_storeu_ps(out + c * ld_out, _mm512_shuffle_f32x4(t[c], t[8 + c], 0x88));
+        _mm512_storeu_ps(out + (c + 8) * ld_out, _mm512_shuffle_f32x4(t[c], t[8 + c], 0xdd));
+    }
+}
+
+#if !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+// Bᵀ stored N×K (row j holds op(B)'s column j) → K×N row-major: full 16×16 blocks in
+// registers, the ragged edges element by element (a plain double loop over the whole of
+// B thrashed L1 once N×K passed its size, and GCC vectorised it into AVX-512 scatters,
+// microcoded on AMD cores).
+void transpose_edge(int j0, int j1, int k0, int k1, int N, const float* B, int ldb, float* out) {
+    for (int j = j0; j < j1; ++j)
+        for (int k = k0; k < k1; ++k) out[std::size_t(k) * N + j] = B[std::size_t(j) * ldb + k];
+}
+
+void transpose_into(int K, int N, const float* B, int ldb, float* out) {
+    const int N16 = N / 16 * 16, K16 = K / 16 * 16;
+    for (int j0 = 0; j0 < N16; j0 += 16)
+        for (int k0 = 0; k0 < K16; k0 += 16)
+            transpose16(B + std::size_t(j0) * ldb + k0, ldb, out + std::size_t(k0) * N + j0, N);
+    transpose_edge(0, N16, K16, K, N, B, ldb, out);
+    transpose_edge(N16, N, 0, K, N, B, ldb, out);
 }
 
 }  // namespace
