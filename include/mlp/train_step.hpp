@@ -76,8 +76,12 @@ private:
     struct Shard {
         std::vector<Slice> layers;    // one per hidden layer
         std::size_t W_out = 0, b_out = 0;  // W_out[S, :] (w × K) of the last hidden layer's slice, b_out
-        Buffer<float> w, g, m, s;     // packed parameters, gradients, optimizer state
-        Buffer<float> act;            // activations, dZ, partial products
+        Buffer<float> memory;         // one allocation per shard, with a guard page each side
+        float* w = nullptr;           // packed parameters,
+        float* g = nullptr;           // their gradients,
+        float* m = nullptr;           // optimizer state (null when the optimizer has none)
+        float* s = nullptr;
+        float* act = nullptr;         // activations, dZ, partial products
         std::size_t dz = 0, logits = 0, partial[2] = {0, 0};
         std::size_t input = 0;        // ranks ≥ 1: their own copy of the batch (B × D)
         std::vector<int> labels;      // ranks ≥ 1: the labels their gather writes

@@ -36,7 +36,10 @@ void move_block(float* strided, std::size_t ld, float* packed, int rows, int col
 // Sizes rounded up to 16 floats, so every tensor and activation starts on its own cache line.
 std::size_t lines(std::size_t n) { return (n + 15) / 16 * 16; }
 
-float* or_null(Buffer<float>& b) { return b.size() ? b.data() : nullptr; }
+// Floats kept free before and after each shard: the second of two shards allocated back to
+// back updated its weights at a third of the first's speed (5 µs against 1.7 for
+// 784-64-10 b32) until each had a page of its own on either side.
+constexpr std::size_t kGuard = 1024;
 
 }  // namespace
 
@@ -121,11 +124,14 @@ void TrainStep::build(int ranks, int batch) {
         sh.labels.assign(B, 0);
         sh.logits = act, act += lines(B * K);
         for (std::size_t& p : sh.partial) p = act, act += lines(B * widest_in);
-        sh.w = Buffer<float>(params);
-        sh.g = Buffer<float>(params);
-        if (optimizer_.first.size()) sh.m = Buffer<float>(params);
-        if (optimizer_.second.size()) sh.s = Buffer<float>(params);
-        sh.act = Buffer<float>(act);
+        const int tensors = 2 + (optimizer_.first.size() > 0) + (optimizer_.second.size() > 0);
+        sh.memory = Buffer<float>(kGuard + tensors * params + act + kGuard);
+        float* p = sh.memory.data() + kGuard;
+        sh.w = p, p += params;
+        sh.g = p, p += params;
+        sh.m = optimizer_.first.size() ? p : nullptr, p += sh.m ? params : 0;
+        sh.s = optimizer_.second.size() ? p : nullptr, p += sh.s ? params : 0;
+        sh.act = p;
     }
 }
 
@@ -135,19 +141,19 @@ void TrainStep::pack(Shard& sh, bool to_shard) {
     const ParamLayout& layout = net_.layout();
     const LayerLayout& out = layout.layers.back();
     const bool first_rank = &sh == &shards_.front();
-    auto move = [&](Buffer<float>& flat, Buffer<float>& packed) {
-        if (!packed.size()) return;
+    auto move = [&](Buffer<float>& flat, float* packed) {
+        if (!packed) return;
         for (std::size_t l = 0; l < sh.layers.size(); ++l) {
             const LayerLayout& layer = layout.layers[l];
             const Slice& s = sh.layers[l];
-            move_block(flat.data() + layer.w_offset + s.c0, layer.out, packed.data() + s.W, layer.in, s.w, to_shard);
-            if (layer.has_bias) move_block(flat.data() + layer.b_offset + s.c0, 0, packed.data() + s.b, 1, s.w, to_shard);
+            move_block(flat.data() + layer.w_offset + s.c0, layer.out, packed + s.W, layer.in, s.w, to_shard);
+            if (layer.has_bias) move_block(flat.data() + layer.b_offset + s.c0, 0, packed + s.b, 1, s.w, to_shard);
         }
         const Slice& last = sh.layers.back();
-        move_block(flat.data() + out.w_offset + std::size_t(last.c0) * out.out, 0, packed.data() + sh.W_out, 1,
+        move_block(flat.data() + out.w_offset + std::size_t(last.c0) * out.out, 0, packed + sh.W_out, 1,
                    last.w * out.out, to_shard);
         if (out.has_bias && first_rank)
-            move_block(flat.data() + out.b_offset, 0, packed.data() + sh.b_out, 1, out.out, to_shard);
+            move_block(flat.data() + out.b_offset, 0, packed + sh.b_out, 1, out.out, to_shard);
     };
     move(net_.params, sh.w);
     move(optimizer_.first, sh.m);
@@ -163,7 +169,7 @@ void TrainStep::sync() {
 }
 
 const float* TrainStep::input(const Workspace<float>& ws, int rank) const {
-    return rank > 0 && own_input_ ? shards_[rank].act.data() + shards_[rank].input : ws.input.data;
+    return rank > 0 && own_input_ ? shards_[rank].act + shards_[rank].input : ws.input.data;
 }
 
 StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr) {
@@ -185,10 +191,10 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
     // logits = Σ_r partial_r in rank order; dZ_out goes to grad_a.
     MatrixView<float> logits = ws.Z[L - 1].top(B);
     const std::size_t n = std::size_t(B) * K;
-    const float* first = shards_[0].act.data() + shards_[0].logits;
+    const float* first = shards_[0].act + shards_[0].logits;
     std::copy(first, first + n, logits.data);
     for (std::size_t r = 1; r < shards_.size(); ++r) {
-        const float* p = shards_[r].act.data() + shards_[r].logits;
+        const float* p = shards_[r].act + shards_[r].logits;
         for (std::size_t i = 0; i < n; ++i) logits.data[i] += p[i];
     }
     StepResult result;
@@ -211,7 +217,7 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
     Shard& sh = shards_[rank];
     const Slice& s = sh.layers[l];
     const LayerLayout& layer = net_.layout().layers[l];
-    float* act = sh.act.data();
+    float* act = sh.act;
     const float* in = input(ws, rank);
     int ld = layer.in;
     if (l == 0 && rows) {
@@ -224,22 +230,22 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
         float* full = act + s.in;
         for (const Shard& other : shards_) {
             const Slice& o = other.layers[l - 1];
-            copy_rows(other.act.data() + o.A, o.w, full + o.c0, layer.in, B, o.w);
+            copy_rows(other.act + o.A, o.w, full + o.c0, layer.in, B, o.w);
         }
         in = full, ld = layer.in;
     }
     const Pointwise f = pointwise_of(net_.architecture().activation);
     if (s.w > 0)
-        gemm_bias_act(B, s.w, layer.in, in, ld, sh.w.data() + s.W, s.w, layer.has_bias ? sh.w.data() + s.b : nullptr,
+        gemm_bias_act(B, s.w, layer.in, in, ld, sh.w + s.W, s.w, layer.has_bias ? sh.w + s.b : nullptr,
                       act + s.Z, s.w, &f, act + s.A, s.w);
     if (l != net_.layers() - 2) return;
 
     const LayerLayout& out = net_.layout().layers.back();
     const int K = out.out;
     float* logits = act + sh.logits;
-    const float* bias = rank == 0 && out.has_bias ? sh.w.data() + sh.b_out : nullptr;
+    const float* bias = rank == 0 && out.has_bias ? sh.w + sh.b_out : nullptr;
     if (s.w > 0) {
-        gemm_bias_act(B, K, s.w, act + s.A, s.w, sh.w.data() + sh.W_out, K, bias, logits, K, nullptr, nullptr, 0);
+        gemm_bias_act(B, K, s.w, act + s.A, s.w, sh.w + sh.W_out, K, bias, logits, K, nullptr, nullptr, 0);
         return;
     }
     for (int i = 0; i < B; ++i)
@@ -253,10 +259,10 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
     const Slice& s = sh.layers[l];
     const ParamLayout& layout = net_.layout();
     const LayerLayout& layer = layout.layers[l];
-    float* act = sh.act.data();
+    float* act = sh.act;
     float* dz = act + sh.dz;  // (B, w)
-    float* g = sh.g.data();
-    const float* w = sh.w.data();
+    float* g = sh.g;
+    const float* w = sh.w;
     if (l == net_.layers() - 2) {
         const int K = layout.layers.back().out;
         const float* dz_out = ws.grad_a.data;
@@ -270,10 +276,10 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
         const int parity = (l + 1) % 2;
         for (int i = 0; i < B; ++i) {
             float* row = dz + std::size_t(i) * s.w;
-            const float* p0 = shards_[0].act.data() + shards_[0].partial[parity] + std::size_t(i) * ld + s.c0;
+            const float* p0 = shards_[0].act + shards_[0].partial[parity] + std::size_t(i) * ld + s.c0;
             std::copy(p0, p0 + s.w, row);
             for (std::size_t q = 1; q < shards_.size(); ++q) {
-                const float* p = shards_[q].act.data() + shards_[q].partial[parity] + std::size_t(i) * ld + s.c0;
+                const float* p = shards_[q].act + shards_[q].partial[parity] + std::size_t(i) * ld + s.c0;
                 for (int j = 0; j < s.w; ++j) row[j] += p[j];
             }
         }
@@ -299,7 +305,7 @@ bool TrainStep::update_slice(int l, int rank) {
     const Slice& s = sh.layers[l];
     const ParamLayout& layout = net_.layout();
     const LayerLayout& layer = layout.layers[l];
-    float *w = sh.w.data(), *g = sh.g.data(), *m = or_null(sh.m), *v = or_null(sh.s);
+    float *w = sh.w, *g = sh.g, *m = sh.m, *v = sh.s;
     auto update = [&](std::size_t at, long n, float decay) {
         return optimizer_.update(w + at, g + at, m ? m + at : nullptr, v ? v + at : nullptr, n, decay);
     };
