@@ -79,18 +79,30 @@ inline __attribute__((always_inline)) bool update_range(const Optimizer::Rule& u
     return bad == 0;
 }
 
-// A block of rows, each row a contiguous range. One call per block, not per row: a
-// thread's slice of W1 is 784 rows of 32, and a call per row cost more than the update.
-// Cloned for AVX-512, AVX2 and plain x86-64 (picked at load time).
 template <OptimizerKind kind>
-__attribute__((target_clones("avx512f", "avx2", "default")))
-bool update_block(const Optimizer::Rule& u, float decay, const Block& b, float* w, const float* g, float* m, float* s) {
+inline __attribute__((always_inline)) bool update_rows(const Optimizer::Rule& u, float decay, const Block& b,
+                                                       float* w, const float* g, float* m, float* s) {
     bool finite = true;
     for (long r = 0; r < b.rows; ++r) {
         const std::size_t at = b.offset + std::size_t(r) * b.stride;
         finite &= update_range<kind>(u, decay, w + at, g + at, m ? m + at : nullptr, s ? s + at : nullptr, b.cols);
     }
     return finite;
+}
+
+// A block of rows, each row a contiguous range. One call per block, not per row: a
+// thread's slice of W1 is 784 rows of 32, and a call per row cost more than the update.
+// Cloned for AVX-512, AVX2 and plain x86-64 (picked at load time); not a template,
+// because clang cannot clone templates.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+bool update_block(const Optimizer::Rule& u, float decay, const Block& b, float* w, const float* g, float* m, float* s) {
+    switch (u.kind) {
+        case OptimizerKind::sgd: return update_rows<OptimizerKind::sgd>(u, decay, b, w, g, m, s);
+        case OptimizerKind::momentum: return update_rows<OptimizerKind::momentum>(u, decay, b, w, g, m, s);
+        case OptimizerKind::nesterov: return update_rows<OptimizerKind::nesterov>(u, decay, b, w, g, m, s);
+        case OptimizerKind::adam: return update_rows<OptimizerKind::adam>(u, decay, b, w, g, m, s);
+    }
+    return false;
 }
 
 // Buffers shorter than this are updated by one thread: a million floats take about 0.3 ms,
@@ -124,13 +136,7 @@ bool Optimizer::update(float* w, const float* g, float* m, float* s, long n, flo
 }
 
 bool Optimizer::run_update(float* w, const float* g, float* m, float* s, const Block& block, float decay) {
-    switch (rule_.kind) {
-        case OptimizerKind::sgd: return update_block<OptimizerKind::sgd>(rule_, decay, block, w, g, m, s);
-        case OptimizerKind::momentum: return update_block<OptimizerKind::momentum>(rule_, decay, block, w, g, m, s);
-        case OptimizerKind::nesterov: return update_block<OptimizerKind::nesterov>(rule_, decay, block, w, g, m, s);
-        case OptimizerKind::adam: return update_block<OptimizerKind::adam>(rule_, decay, block, w, g, m, s);
-    }
-    return false;
+    return update_block(rule_, decay, block, w, g, m, s);
 }
 
 bool Optimizer::step(Buffer<float>& params, const Buffer<float>& grads, double lr) {

@@ -1,6 +1,7 @@
-// The training loop. Per step: gather a batch (uint8 → float), forward, backward, check
-// for NaN/Inf, L2, one flat optimizer update; nothing is allocated inside a step. All loop
-// state lives in TrainState, so run() can stop after any step and resume() restart there.
+// The training loop. Per step, TrainStep gathers the batch (uint8 → float) and runs
+// forward, backward, L2 and the update; the loop then checks for NaN/Inf. Nothing is
+// allocated inside a step. All loop state lives in TrainState, so run() can stop after any
+// step and resume() restart there.
 #include "mlp/trainer.hpp"
 
 #include <chrono>
