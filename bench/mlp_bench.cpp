@@ -1,7 +1,8 @@
-// mlp_bench: full MNIST training steps (shuffle + batch gather + TrainStep: forward, backward
-// and SGD update, as `mlp train` runs them) and inference, timed on the configs of bench/README.md, after checking the fast
-// path against the double reference. Prints s/epoch, samples/s, GFLOP/s, % of the GEMM
-// peak measured in the same run, and memory; --json writes the figures for bench/compare.py.
+// mlp_bench: full MNIST training steps (shuffle + TrainStep: batch gather, forward, backward
+// and SGD update, as `mlp train` runs them) and inference, timed on the configs of
+// bench/README.md, after checking the fast path against the double reference. Prints
+// s/epoch, samples/s, GFLOP/s, % of the GEMM peak measured in the same run, and memory;
+// --json writes the figures for bench/compare.py.
 //
 // Usage (from the repository root, MNIST in data/mnist):
 //   mlp_bench [--quick] [--json FILE] [--target-seconds S]
@@ -192,7 +193,7 @@ struct TrainState {
             const long at = cursor % S;
             const int b = int(std::min<long>(B, N - at * B));
             const int next = at + 1 < S ? int(std::min<long>(B, N - (at + 1) * B)) : 0;
-            step.run(BatchRows{&data.train, order.data() + at * B, &data.normalizer, order.data() + (at + 1) * B, next}, ws,
+            step.run(BatchRows{&data.train, order.data() + at * B, &data.normalizer, next ? order.data() + (at + 1) * B : nullptr, next}, ws,
                      b, 0.01);
         }
     }

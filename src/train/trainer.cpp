@@ -185,7 +185,7 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
         const int* rows = state_.order.data() + state_.position * B;
         // The next batch's rows start loading into cache while this one computes.
         const int next = state_.position + 1 < S ? static_cast<int>(std::min<long>(B, N - (state_.position + 1) * B)) : 0;
-        const StepResult step = step_.run(BatchRows{&data_.train, rows, &data_.normalizer, rows + B, next}, ws_, b, lr());
+        const StepResult step = step_.run(BatchRows{&data_.train, rows, &data_.normalizer, next ? rows + B : nullptr, next}, ws_, b, lr());
         const LossResult& batch = step.loss;
 
         // A non-finite loss or gradient, or an update that overflows a weight, is caught
