@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <csignal>
 #include <cstring>
 #include <ostream>
 #include <random>
@@ -12,6 +11,7 @@
 #include "mlp/checkpoint.hpp"
 #include "mlp/init.hpp"
 #include "mlp/trainer.hpp"
+#include "interrupt_support.hpp"
 #include "synthetic_data.hpp"
 
 namespace mlp {
@@ -90,15 +90,10 @@ TEST_P(Resume, StoppedAtAnyStepAndResumedMatchesAnUninterruptedRun) {
         const long stop_at = std::uniform_int_distribution<long>(1, full.steps - 1)(pick);
         SCOPED_TRACE("stopped after step " + std::to_string(stop_at));
         Network<float> first = make_network(11);
-        volatile std::sig_atomic_t stop = 0;
-        std::vector<std::uint8_t> saved;
-        TrainHooks hooks;
-        hooks.progress = [&](const Progress& p) { stop = p.step == stop_at; };
-        hooks.checkpoint = [&](const Checkpoint& c) { saved = encode_checkpoint(c); };
-        hooks.stop = &stop;
-        const TrainResult part = Trainer(first, settings, data).run(hooks);
-        ASSERT_TRUE(part.interrupted);
-        ASSERT_EQ(part.steps, stop_at);
+        const test::Interrupted part = test::train_until(first, settings, data, stop_at);
+        ASSERT_TRUE(part.result.interrupted);
+        ASSERT_EQ(part.result.steps, stop_at);
+        const std::vector<std::uint8_t>& saved = part.checkpoint;
 
         // A fresh process: other initial weights, everything else from the checkpoint file.
         Network<float> second = make_network(99);

@@ -13,6 +13,7 @@
 #include "mlp/init.hpp"
 #include "mlp/train_step.hpp"
 #include "mlp/trainer.hpp"
+#include "interrupt_support.hpp"
 #include "synthetic_data.hpp"
 #include "test_util.hpp"
 
@@ -253,13 +254,9 @@ TEST(TrainStep, TrainerOnTwoThreadsResumesBitForBit) {
     for (long stop_at : {4L, 13L, 20L}) {
         SCOPED_TRACE("stopped after step " + std::to_string(stop_at));
         Network<float> first = network(1);
-        volatile std::sig_atomic_t stop = 0;
-        std::vector<std::uint8_t> saved;
-        TrainHooks hooks;
-        hooks.progress = [&](const Progress& p) { stop = p.step == stop_at; };
-        hooks.checkpoint = [&](const Checkpoint& c) { saved = encode_checkpoint(c); };
-        hooks.stop = &stop;
-        ASSERT_TRUE(Trainer(first, settings, data).run(hooks).interrupted);
+        const test::Interrupted part = test::train_until(first, settings, data, stop_at);
+        ASSERT_TRUE(part.result.interrupted);
+        const std::vector<std::uint8_t>& saved = part.checkpoint;
         Network<float> second = network(2);
         Trainer resumed(second, settings, data);
         resumed.resume(decode_checkpoint(saved.data(), saved.size(), "checkpoint"));
