@@ -37,10 +37,9 @@ struct Config {
 // Reads path, applies overrides ("section.key=value", value in TOML syntax or a bare
 // string), validates everything. Throws Error naming path and key on any problem.
 Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
-// The same from TOML text already in memory.
 // Parses TOML text; a syntax error becomes one line naming `source` and the line.
 toml::table parse_toml(const std::string& text, const std::string& source);
-
+// load_config's work on TOML text already in memory.
 Config parse_config(const std::string& text, const std::string& source,
                     const std::vector<std::string>& overrides = {});
 // Every setting, defaults included, as TOML: the run directory's config.toml.

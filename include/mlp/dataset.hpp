@@ -55,7 +55,8 @@ struct Normalizer {
     static Normalizer fit(NormalizeMode mode, const Subset& train);
 };
 
-// Writes rows subset.indices[order[0..B)] into X (B, D), normalised, and their labels.
+// Writes rows subset.indices[order[0..B)] into X (B, D), normalised, and their labels
+// (unless labels is nullptr).
 void gather_batch(const Subset& subset, const int* order, int B, const Normalizer& norm, MatrixView<float> X,
                   int* labels);
 // Asks the memory system for the rows the next gather_batch(subset, order, B, ...) reads, so

@@ -21,6 +21,10 @@ void dense_activation_forward(ConstView<T> X, ConstView<T> W, const T* b, Matrix
 template <class T>
 void dense_backward(ConstView<T> X, ConstView<T> W, ConstView<T> dY, MatrixView<T> dW, T* db, MatrixView<T> dX);
 
+// db[j] = Σ_i dY(i, j), rows summed in order (the same bits for the same batch).
+template <class T>
+void column_sums(ConstView<T> dY, T* db);
+
 // The same in plain double loops: the reference for tests.
 void dense_forward_reference(ConstView<double> X, ConstView<double> W, const double* b, MatrixView<double> Y);
 void dense_backward_reference(ConstView<double> X, ConstView<double> W, ConstView<double> dY,

@@ -8,14 +8,6 @@
 
 namespace mlp {
 
-// rows × cols elements of a flat buffer from offset, consecutive rows stride apart: a
-// whole tensor, or the columns of a weight matrix that one thread owns.
-struct Block {
-    std::size_t offset = 0;
-    long rows = 0, cols = 0;
-    std::size_t stride = 0;
-};
-
 enum class OptimizerKind { sgd, momentum, nesterov, adam };
 
 OptimizerKind parse_optimizer(const std::string& name);
@@ -37,8 +29,8 @@ struct OptimizerSettings {
 //              w ← w − lr · (m / (1−β1ᵗ)) / (sqrt(s / (1−β2ᵗ)) + ε)
 // t counts optimisation steps, never tensors.
 //
-// A step is either one call to step() or begin_step() followed by update() on blocks that
-// cover every parameter once; the blocks may run in any order on any thread, since the
+// A step is either one call to step() or begin_step() followed by update() on ranges that
+// cover every parameter once; the ranges may run in any order on any thread, since the
 // update is element by element.
 class Optimizer {
 public:
@@ -46,9 +38,10 @@ public:
     // Returns false when an updated parameter is NaN or Inf.
     bool step(Buffer<float>& params, const Buffer<float>& grads, double lr);
     void begin_step(double lr);
-    // Updates the block with gradient g + decay·w (decay = 2λ for L2 on weights, else 0);
-    // grads are left as they are. Returns false when an updated parameter is NaN or Inf.
-    bool update(Buffer<float>& params, const Buffer<float>& grads, const Block& block, float decay = 0.0f);
+    // Updates params[offset, offset + n) with gradient g + decay·w (decay = 2λ for L2 on
+    // weights, else 0); grads are left as they are. Returns false when an updated
+    // parameter is NaN or Inf.
+    bool update(Buffer<float>& params, const Buffer<float>& grads, std::size_t offset, long n, float decay = 0.0f);
     // The same on n parameters held elsewhere (a thread's own packed copy), with their
     // state m (momentum, nesterov, adam) and s (adam); the unused ones may be null.
     bool update(float* w, const float* g, float* m, float* s, long n, float decay = 0.0f);
@@ -66,7 +59,6 @@ public:
     std::int64_t steps = 0;
 
 private:
-    bool run_update(float* w, const float* g, float* m, float* s, const Block& block, float decay);
     OptimizerSettings settings_;
     Rule rule_{};
 };

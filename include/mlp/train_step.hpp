@@ -84,12 +84,11 @@ private:
         float* act = nullptr;         // activations, dZ, partial products
         std::size_t dz = 0, logits = 0, partial[2] = {0, 0};
         std::size_t input = 0;        // ranks ≥ 1: their own copy of the batch (B × D)
-        std::vector<int> labels;      // ranks ≥ 1: the labels their gather writes
     };
 
     StepResult run_serial(Workspace<float>& ws, int B, double lr);
     StepResult run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr);
-    const float* input(const Workspace<float>& ws, int rank) const;
+    float* input(Workspace<float>& ws, int rank);  // the batch as rank sees it (B × D)
     void build(int ranks, int batch);
     void pack(Shard& shard, bool to_shard);
     void forward_hidden(const BatchRows* rows, Workspace<float>& ws, int l, int rank, int B);
@@ -101,9 +100,7 @@ private:
     float decay_;  // 2λ
     int batch_ = 0;
     std::vector<Shard> shards_;
-    bool own_input_ = false;  // the last shared step had ranks ≥ 1 gather their own batch
-    bool loaded_ = false;  // the shards hold the current weights
-    bool ahead_ = false;   // ... and the network's copy is older
+    bool in_shards_ = false;  // the shards hold the current weights; the network's copy is older
 };
 
 }  // namespace mlp

@@ -135,7 +135,7 @@ void gather_batch(const Subset& subset, const int* order, int B, const Normalize
             const float* src = data.f32.data() + std::size_t(r) * D;
             for (int f = 0; f < D; ++f) x[f] = (src[f] - mean[f]) * scale[f];
         }
-        labels[i] = data.labels[r];
+        if (labels) labels[i] = data.labels[r];
     }
 }
 

@@ -36,20 +36,24 @@ void dense_activation_forward(ConstView<T> X, ConstView<T> W, const T* b, Matrix
 }
 
 template <class T>
+void column_sums(ConstView<T> dY, T* db) {
+    for (int j = 0; j < dY.cols; ++j) db[j] = T(0);
+    for (int i = 0; i < dY.rows; ++i) {
+        const T* d = dY.row(i);
+        for (int j = 0; j < dY.cols; ++j) db[j] += d[j];
+    }
+}
+
+template <class T>
 void dense_backward(ConstView<T> X, ConstView<T> W, ConstView<T> dY, MatrixView<T> dW, T* db, MatrixView<T> dX) {
     const int B = X.rows, D_in = X.cols, D_out = W.cols;
     gemm(true, false, D_in, D_out, B, T(1), X.data, X.ld, dY.data, dY.ld, T(0), dW.data, dW.ld);
-    if (db) {
-        for (int j = 0; j < D_out; ++j) db[j] = T(0);
-        // Rows summed in order: the same result for the same batch, whatever the thread count.
-        for (int i = 0; i < B; ++i) {
-            const T* d = dY.row(i);
-            for (int j = 0; j < D_out; ++j) db[j] += d[j];
-        }
-    }
+    if (db) column_sums(dY, db);
     if (dX.data) gemm(false, true, B, D_in, D_out, T(1), dY.data, dY.ld, W.data, W.ld, T(0), dX.data, dX.ld);
 }
 
+template void column_sums<float>(ConstView<float>, float*);
+template void column_sums<double>(ConstView<double>, double*);
 template void dense_forward<float>(ConstView<float>, ConstView<float>, const float*, MatrixView<float>);
 template void dense_forward<double>(ConstView<double>, ConstView<double>, const double*, MatrixView<double>);
 template void dense_activation_forward<float>(ConstView<float>, ConstView<float>, const float*, MatrixView<float>,

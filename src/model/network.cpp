@@ -77,12 +77,10 @@ LossResult Network<T>::evaluate(Workspace<T>& ws, int B) const {
     return softmax_cross_entropy<T>(logits, ws.labels.data(), MatrixView<T>());
 }
 
-// Forward, loss and backward of the first B rows. Products large enough split themselves
-// over the thread team (gemm.cpp); the batch itself is not split by rows: on the
-// development machine a half-batch per core, the two gradients summed, then updated on one
-// core, took 88 µs per 784-64-10 b32 step against 47 µs on one core (bench/NOTES.md, row
-// 15): the gradients and weights crossing between the cores' caches cost more than the
-// halves save.
+// Forward, loss and backward of the first B rows, on the calling thread (products large
+// enough split themselves over the thread team, gemm.cpp). A training step on a team is
+// TrainStep's: it shares the step by hidden units, not by rows of the batch (a half-batch
+// per core was measured slower, bench/NOTES.md rows 15-17).
 template <class T>
 LossResult Network<T>::forward_backward(Workspace<T>& ws, int B) {
     const int L = layers();

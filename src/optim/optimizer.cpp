@@ -39,9 +39,9 @@ namespace {
 // a NaN or Inf gradient always makes one, so this one flag catches both. Adam's sqrt
 // vectorises because the build passes -fno-math-errno.
 template <OptimizerKind kind>
-inline __attribute__((always_inline)) bool update_range(const Optimizer::Rule& u, float decay, float* __restrict w,
-                                                        const float* __restrict g, float* __restrict m,
-                                                        float* __restrict s, long n) {
+inline __attribute__((always_inline)) bool update_kind(const Optimizer::Rule& u, float decay, float* __restrict w,
+                                                       const float* __restrict g, float* __restrict m,
+                                                       float* __restrict s, long n) {
     const float lr = u.lr, mu = u.mu, b1 = u.b1, b2 = u.b2, a1 = u.a1, a2 = u.a2, c1 = u.c1, c2 = u.c2, eps = u.eps;
     int bad = 0;  // no early exit: the loops vectorise
     switch (kind) {
@@ -79,28 +79,15 @@ inline __attribute__((always_inline)) bool update_range(const Optimizer::Rule& u
     return bad == 0;
 }
 
-template <OptimizerKind kind>
-inline __attribute__((always_inline)) bool update_rows(const Optimizer::Rule& u, float decay, const Block& b,
-                                                       float* w, const float* g, float* m, float* s) {
-    bool finite = true;
-    for (long r = 0; r < b.rows; ++r) {
-        const std::size_t at = b.offset + std::size_t(r) * b.stride;
-        finite &= update_range<kind>(u, decay, w + at, g + at, m ? m + at : nullptr, s ? s + at : nullptr, b.cols);
-    }
-    return finite;
-}
-
-// A block of rows, each row a contiguous range. One call per block, not per row: a
-// thread's slice of W1 is 784 rows of 32, and a call per row cost more than the update.
 // Cloned for AVX-512, AVX2 and plain x86-64 (picked at load time); not a template,
 // because clang cannot clone templates.
 __attribute__((target_clones("avx512f", "avx2", "default")))
-bool update_block(const Optimizer::Rule& u, float decay, const Block& b, float* w, const float* g, float* m, float* s) {
+bool update_range(const Optimizer::Rule& u, float decay, float* w, const float* g, float* m, float* s, long n) {
     switch (u.kind) {
-        case OptimizerKind::sgd: return update_rows<OptimizerKind::sgd>(u, decay, b, w, g, m, s);
-        case OptimizerKind::momentum: return update_rows<OptimizerKind::momentum>(u, decay, b, w, g, m, s);
-        case OptimizerKind::nesterov: return update_rows<OptimizerKind::nesterov>(u, decay, b, w, g, m, s);
-        case OptimizerKind::adam: return update_rows<OptimizerKind::adam>(u, decay, b, w, g, m, s);
+        case OptimizerKind::sgd: return update_kind<OptimizerKind::sgd>(u, decay, w, g, m, s, n);
+        case OptimizerKind::momentum: return update_kind<OptimizerKind::momentum>(u, decay, w, g, m, s, n);
+        case OptimizerKind::nesterov: return update_kind<OptimizerKind::nesterov>(u, decay, w, g, m, s, n);
+        case OptimizerKind::adam: return update_kind<OptimizerKind::adam>(u, decay, w, g, m, s, n);
     }
     return false;
 }
@@ -126,27 +113,24 @@ void Optimizer::begin_step(double lr) {
     rule_.eps = static_cast<float>(settings_.epsilon);
 }
 
-bool Optimizer::update(Buffer<float>& params, const Buffer<float>& grads, const Block& block, float decay) {
-    return run_update(params.data(), grads.data(), first.size() ? first.data() : nullptr,
-                      second.size() ? second.data() : nullptr, block, decay);
+bool Optimizer::update(Buffer<float>& params, const Buffer<float>& grads, std::size_t offset, long n, float decay) {
+    float* m = first.size() ? first.data() + offset : nullptr;
+    float* s = second.size() ? second.data() + offset : nullptr;
+    return update_range(rule_, decay, params.data() + offset, grads.data() + offset, m, s, n);
 }
 
 bool Optimizer::update(float* w, const float* g, float* m, float* s, long n, float decay) {
-    return run_update(w, g, m, s, Block{0, 1, n, 0}, decay);
-}
-
-bool Optimizer::run_update(float* w, const float* g, float* m, float* s, const Block& block, float decay) {
-    return update_block(rule_, decay, block, w, g, m, s);
+    return update_range(rule_, decay, w, g, m, s, n);
 }
 
 bool Optimizer::step(Buffer<float>& params, const Buffer<float>& grads, double lr) {
     begin_step(lr);
     const std::size_t n = params.size();
-    if (n < kSplitUpdate || team_size() == 1) return update(params, grads, Block{0, 1, long(n), n});
+    if (n < kSplitUpdate || team_size() == 1) return update(params, grads, 0, long(n));
     std::atomic<bool> finite{true};
     team_run([&](int rank, int size) {
         const Range r = split_range(long(n), size, rank, 16);
-        if (!update(params, grads, Block{std::size_t(r.begin), 1, r.end - r.begin, n}))
+        if (!update(params, grads, std::size_t(r.begin), r.end - r.begin))
             finite.store(false, std::memory_order_relaxed);
     });
     return finite.load();

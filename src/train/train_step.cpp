@@ -6,21 +6,13 @@
 #include <atomic>
 
 #include "mlp/activation.hpp"
+#include "mlp/dense.hpp"
 #include "mlp/gemm.hpp"
 #include "mlp/pointwise.hpp"
 #include "mlp/thread_team.hpp"
 
 namespace mlp {
 namespace {
-
-// db[j] = Σ_i dZ(i, j) over B rows of n columns, rows summed in order.
-void column_sums(const float* dz, int ld, int B, int n, float* db) {
-    std::fill(db, db + n, 0.0f);
-    for (int i = 0; i < B; ++i) {
-        const float* row = dz + std::size_t(i) * ld;
-        for (int j = 0; j < n; ++j) db[j] += row[j];
-    }
-}
 
 // dst(i, :) = src(i, :) for rows × cols floats, each matrix with its own row stride.
 void copy_rows(const float* src, std::size_t src_ld, float* dst, std::size_t dst_ld, int rows, int cols) {
@@ -80,10 +72,8 @@ StepResult TrainStep::run_serial(Workspace<float>& ws, int B, double lr) {
     optimizer_.begin_step(lr);
     for (int l = 0; l < net_.layers(); ++l) {
         const LayerLayout& layer = net_.layout().layers[l];
-        const std::size_t n = std::size_t(layer.in) * layer.out;
-        result.finite &= optimizer_.update(net_.params, net_.grads, Block{layer.w_offset, 1, long(n), n}, decay_);
-        if (layer.has_bias)
-            result.finite &= optimizer_.update(net_.params, net_.grads, Block{layer.b_offset, 1, layer.out, 0});
+        result.finite &= optimizer_.update(net_.params, net_.grads, layer.w_offset, long(layer.in) * layer.out, decay_);
+        if (layer.has_bias) result.finite &= optimizer_.update(net_.params, net_.grads, layer.b_offset, layer.out);
     }
     return result;
 }
@@ -121,7 +111,6 @@ void TrainStep::build(int ranks, int batch) {
         sh.b_out = params, params += lines(K);
         sh.dz = act, act += lines(B * widest);
         if (r > 0) sh.input = act, act += lines(B * layout.layers[0].in);
-        sh.labels.assign(B, 0);
         sh.logits = act, act += lines(B * K);
         for (std::size_t& p : sh.partial) p = act, act += lines(B * widest_in);
         const int tensors = 2 + (optimizer_.first.size() > 0) + (optimizer_.second.size() > 0);
@@ -162,14 +151,13 @@ void TrainStep::pack(Shard& sh, bool to_shard) {
 }
 
 void TrainStep::sync() {
-    if (ahead_)
+    if (in_shards_)
         for (Shard& sh : shards_) pack(sh, false);
-    ahead_ = false;
-    loaded_ = false;
+    in_shards_ = false;
 }
 
-const float* TrainStep::input(const Workspace<float>& ws, int rank) const {
-    return rank > 0 && own_input_ ? shards_[rank].act + shards_[rank].input : ws.input.data;
+float* TrainStep::input(Workspace<float>& ws, int rank) {
+    return rank > 0 ? shards_[rank].act + shards_[rank].input : ws.input.data;
 }
 
 StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr) {
@@ -178,12 +166,10 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
         sync();
         build(team_size(), std::max(B, ws.max_batch));
     }
-    if (!loaded_) {
+    if (!in_shards_) {
         for (Shard& sh : shards_) pack(sh, true);
-        loaded_ = true;
+        in_shards_ = true;
     }
-    ahead_ = true;
-    own_input_ = rows != nullptr;
     optimizer_.begin_step(lr);
     for (int l = 0; l < H; ++l)
         team_run([&](int rank, int) { forward_hidden(rows, ws, l, rank, B); });
@@ -210,33 +196,30 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
     return result;
 }
 
-// Gathers the layer's input: the batch (layer 0, when given rows; rank 0 into ws), or
-// every rank's slice of A_{l−1}. Then Z = in·W_S + b_S, A = f(Z); after the last hidden
+// Gathers the layer's input: the batch (layer 0: rank 0 into ws, the others into their
+// shards, from the rows or from ws.input), or every rank's slice of A_{l−1}. Then Z = in·W_S + b_S, A = f(Z); after the last hidden
 // layer, the partial logits A·W_out[S, :] (+ b_out on rank 0).
 void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int l, int rank, int B) {
     Shard& sh = shards_[rank];
     const Slice& s = sh.layers[l];
     const LayerLayout& layer = net_.layout().layers[l];
     float* act = sh.act;
-    const float* in = input(ws, rank);
-    int ld = layer.in;
+    float* in = l == 0 ? input(ws, rank) : act + s.in;
     if (l == 0 && rows) {
-        float* X = rank > 0 ? act + sh.input : ws.input.data;
-        gather_batch(*rows->subset, rows->order, B, *rows->norm, MatrixView<float>(X, B, layer.in),
-                     rank > 0 ? sh.labels.data() : ws.labels.data());
+        gather_batch(*rows->subset, rows->order, B, *rows->norm, MatrixView<float>(in, B, layer.in),
+                     rank == 0 ? ws.labels.data() : nullptr);
         if (rows->next_count > 0) prefetch_batch(*rows->subset, rows->next, rows->next_count);
-    }
-    if (l > 0) {
-        float* full = act + s.in;
+    } else if (l == 0 && rank > 0) {
+        copy_rows(ws.input.data, layer.in, in, layer.in, B, layer.in);
+    } else if (l > 0) {
         for (const Shard& other : shards_) {
             const Slice& o = other.layers[l - 1];
-            copy_rows(other.act + o.A, o.w, full + o.c0, layer.in, B, o.w);
+            copy_rows(other.act + o.A, o.w, in + o.c0, layer.in, B, o.w);
         }
-        in = full, ld = layer.in;
     }
     const Pointwise f = pointwise_of(net_.architecture().activation);
     if (s.w > 0)
-        gemm_bias_act(B, s.w, layer.in, in, ld, sh.w + s.W, s.w, layer.has_bias ? sh.w + s.b : nullptr,
+        gemm_bias_act(B, s.w, layer.in, in, layer.in, sh.w + s.W, s.w, layer.has_bias ? sh.w + s.b : nullptr,
                       act + s.Z, s.w, &f, act + s.A, s.w);
     if (l != net_.layers() - 2) return;
 
@@ -270,7 +253,7 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
             gemm(true, false, s.w, K, B, 1.0f, act + s.A, s.w, dz_out, K, 0.0f, g + sh.W_out, K);
             gemm(false, true, B, s.w, K, 1.0f, dz_out, K, w + sh.W_out, K, 0.0f, dz, s.w);
         }
-        if (rank == 0 && layout.layers.back().has_bias) column_sums(dz_out, K, B, K, g + sh.b_out);
+        if (rank == 0 && layout.layers.back().has_bias) column_sums(ConstView<float>(dz_out, B, K), g + sh.b_out);
     } else {
         const int ld = layout.layers[l + 1].in;
         const int parity = (l + 1) % 2;
@@ -294,7 +277,7 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
                                ConstView<float>(act + s.A, B, s.w), dZ, dZ);
     const float* in = l == 0 ? input(ws, rank) : act + s.in;
     gemm(true, false, layer.in, s.w, B, 1.0f, in, layer.in, dz, s.w, 0.0f, g + s.W, s.w);
-    if (layer.has_bias) column_sums(dz, s.w, B, s.w, g + s.b);
+    if (layer.has_bias) column_sums(ConstView<float>(dz, B, s.w), g + s.b);
     if (partial) gemm(false, true, B, layer.in, s.w, 1.0f, dz, s.w, w + s.W, s.w, 0.0f, partial, layer.in);
 }
 
