@@ -1,4 +1,4 @@
-// One optimisation step on a gathered batch: forward, loss, backward, L2 and the
+// One optimisation step on a batch: gathering it, forward, loss, backward, L2 and the
 // optimizer's update, on one thread or shared over the thread team.
 //
 // Shared, every hidden layer's units are cut into one fixed slice per rank (16-aligned),
@@ -54,10 +54,11 @@ class TrainStep {
 public:
     // l2: λ in λ·Σ‖W‖² (weights only). Keeps references to net and optimizer.
     TrainStep(Network<float>& net, Optimizer& optimizer, double l2);
-    // The step on the first B rows of ws.input and ws.labels with step size lr; the batch's
-    // gradients (without L2) end in net.grads, after sync() when shared.
+    // The step on the B rows that `rows` names, with step size lr; the batch lands in
+    // ws.input and ws.labels, its gradients (without L2) in net.grads (after sync() when
+    // shared).
     StepResult run(const BatchRows& rows, Workspace<float>& ws, int B, double lr);
-    // The same on a batch already gathered into ws.input and ws.labels.
+    // The same on a batch already gathered into the first B rows of ws.input and ws.labels.
     StepResult run(Workspace<float>& ws, int B, double lr);
     // Brings net.params, net.grads and the optimizer state up to date; the next shared
     // step reads the weights from them again.
