@@ -39,8 +39,11 @@ void gemm_bias_act(GemmBackend backend, int M, int N, int K, const float* A, int
 
 // What "auto" picks for this product (or for each thread's block of it).
 GemmBackend gemm_choice(bool trans_a, bool trans_b, int M, int N, int K);
-// Whether gemm() would split this product over the team.
+// Whether gemm() would split this product over the team, and whether along K: one or two
+// rows against a large B (batch-1 inference) split along K, the rank's partial products
+// added in rank order; any other product large enough splits into blocks of C.
 bool gemm_splits(int M, int N, int K);
+bool gemm_splits_k(int M, int N, int K);
 
 // Selects the float backend: "auto" (the default), "onednn", "openblas", "own" or
 // "reference". Throws Error for an unknown name, or for "own" without AVX-512.
@@ -48,8 +51,9 @@ void set_gemm_backend(const std::string& name);
 GemmBackend gemm_backend();
 std::string gemm_backend_name();
 // Threads (the team size, see thread_team.hpp) a product may be split over; products too
-// small to gain run on one. Each entry of C is computed by one thread: with our kernel in
-// the same order whatever the count; oneDNN's blocking may change with the block's shape.
+// small to gain run on one. In a split into blocks each entry of C is computed by one
+// thread: with our kernel in the same order whatever the count; oneDNN's blocking may
+// change with the block's shape. A split along K changes the order of the sums.
 void set_gemm_threads(int threads);
 int gemm_threads();
 

@@ -7,6 +7,8 @@
 #include <dnnl.h>
 #include <omp.h>
 
+#include <vector>
+
 #include "mlp/error.hpp"
 #include "mlp/gemm_kernels.hpp"
 #include "mlp/thread_team.hpp"
@@ -23,6 +25,11 @@ int g_threads = 1;
 // products of a batch-32 step (784×128×32 = 3.2·10⁶ and below, 30 µs or less) gain too
 // little to risk it, those of batch 128 and up gain (bench/NOTES.md).
 constexpr double kSplitMadds = 4e6;
+// One or two rows against a B of this many entries or more (batch-1 inference) split along
+// K: each rank then reads its own contiguous part of B, which stays in its core's L2 from
+// one call to the next. 1×512×784: 19 µs on one thread (an L3 stream), 7 µs split this
+// way, 15 µs split by columns; 1×64×784 loses (bench/NOTES.md row 22).
+constexpr double kSplitMatVecEntries = 1e5;
 
 CBLAS_TRANSPOSE cblas_trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
 
@@ -62,11 +69,19 @@ void gemm_serial(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, 
     }
 }
 
-}  // namespace
-
-bool gemm_splits(int M, int N, int K) {
+// Into row or column blocks of C (gemm() tries a split along K first).
+bool splits_by_blocks(int M, int N, int K) {
     return team_size() > 1 && !in_team_job() && double(M) * N * K >= kSplitMadds && (M >= 2 || N >= 32);
 }
+
+}  // namespace
+
+bool gemm_splits_k(int M, int N, int K) {
+    if (team_size() == 1 || in_team_job()) return false;
+    return M <= 2 && double(N) * K >= kSplitMatVecEntries && K >= 32 * team_size();
+}
+
+bool gemm_splits(int M, int N, int K) { return gemm_splits_k(M, N, K) || splits_by_blocks(M, N, K); }
 
 namespace {
 
@@ -77,7 +92,7 @@ namespace {
 // blocking may change with the block's shape.
 template <class Block>
 void split_product(int M, int N, int K, bool may_split, const Block& block) {
-    if (!may_split || !gemm_splits(M, N, K)) {
+    if (!may_split || !splits_by_blocks(M, N, K)) {
         block(0, M, 0, N);
         return;
     }
@@ -88,6 +103,43 @@ void split_product(int M, int N, int K, bool may_split, const Block& block) {
         if (by_rows) block(int(r.begin), int(r.end), 0, N);
         else block(0, M, int(r.begin), int(r.end));
     });
+}
+
+// C = alpha·op(A)·op(B) + beta·C with K split over the team: rank 0 adds its part into C,
+// every other rank writes its part to a buffer of the caller's, and the parts are then
+// added to C in rank order, so the result depends on the team size but not on timing.
+void gemm_split_k(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, float alpha,
+                  const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+    thread_local std::vector<float> parts;  // grows to the largest M·N seen, then stays
+    const std::size_t part = std::size_t(M) * N;
+    if (parts.size() < part * (team_size() - 1)) parts.resize(part * (team_size() - 1));
+    float* others = parts.data();
+    team_run([&](int rank, int size) {
+        const Range r = split_range(K, size, rank, 16);
+        const float* a = trans_a ? A + r.begin * lda : A + r.begin;
+        const float* b = trans_b ? B + r.begin : B + r.begin * ldb;
+        const int k = int(r.end - r.begin);
+        if (rank == 0) gemm_serial(backend, trans_a, trans_b, M, N, k, alpha, a, lda, b, ldb, beta, C, ldc);
+        else gemm_serial(backend, trans_a, trans_b, M, N, k, alpha, a, lda, b, ldb, 0.0f, others + (rank - 1) * part, N);
+    });
+    for (int p = 1; p < team_size(); ++p)
+        for (int i = 0; i < M; ++i) {
+            const float* src = others + (p - 1) * part + std::size_t(i) * N;
+            float* dst = C + std::size_t(i) * ldc;
+            for (int j = 0; j < N; ++j) dst[j] += src[j];
+        }
+}
+
+// The bias and activation pass for backends without a fused epilogue, over C's block
+// [rows) × [j0, j0 + cols).
+void bias_act_pass(int rows, int cols, int j0, const float* bias, float* C, int ldc, const Pointwise* f, float* Y,
+                   int ldy) {
+    for (int i = 0; i < rows; ++i) {
+        float* row = C + std::size_t(i) * ldc;
+        if (bias)
+            for (int j = 0; j < cols; ++j) row[j] += bias[j0 + j];
+        if (f) pointwise_forward(*f, row, Y + std::size_t(i) * ldy, cols);
+    }
 }
 
 void check_backend(GemmBackend backend) {
@@ -103,6 +155,10 @@ void gemm(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, 
     check_backend(backend);
     // Chosen on the whole product, so the kernel does not change with the thread count.
     if (backend == GemmBackend::automatic) backend = gemm_choice(trans_a, trans_b, M, N, K);
+    if (backend != GemmBackend::reference && gemm_splits_k(M, N, K)) {
+        gemm_split_k(backend, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
     split_product(M, N, K, backend != GemmBackend::reference, [&](int i0, int i1, int j0, int j1) {
         const float* a = trans_a ? A + i0 : A + std::size_t(i0) * lda;
         const float* b = trans_b ? B + std::size_t(j0) * ldb : B + j0;
@@ -116,6 +172,11 @@ void gemm_bias_act(GemmBackend backend, int M, int N, int K, const float* A, int
     if (M == 0 || N == 0) return;
     check_backend(backend);
     if (backend == GemmBackend::automatic) backend = gemm_choice(false, false, M, N, K);
+    if (backend != GemmBackend::reference && gemm_splits_k(M, N, K)) {
+        gemm_split_k(backend, false, false, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc);
+        bias_act_pass(M, N, 0, bias, C, ldc, f, Y, ldy);
+        return;
+    }
     split_product(M, N, K, backend != GemmBackend::reference, [&](int i0, int i1, int j0, int j1) {
         const float* a = A + std::size_t(i0) * lda;
         float* c = C + std::size_t(i0) * ldc + j0;
@@ -127,12 +188,7 @@ void gemm_bias_act(GemmBackend backend, int M, int N, int K, const float* A, int
             return;
         }
         gemm_serial(backend, false, false, rows, cols, K, 1.0f, a, lda, B + j0, ldb, 0.0f, c, ldc);
-        for (int i = 0; i < rows; ++i) {
-            float* row = c + std::size_t(i) * ldc;
-            if (bias)
-                for (int j = 0; j < cols; ++j) row[j] += bias[j0 + j];
-            if (f) pointwise_forward(*f, row, y + std::size_t(i) * ldy, cols);
-        }
+        bias_act_pass(rows, cols, j0, bias, c, ldc, f, y, ldy);
     });
 }
 

@@ -95,7 +95,8 @@ void check_bias_act(const std::string& backend, int threads) {
     set_gemm_backend(backend);
     set_gemm_threads(threads);
     for (const Pointwise& f : kMaps)
-        for (auto [M, N, K] : {std::array{1, 10, 7}, std::array{13, 37, 29}, std::array{128, 130, 300}}) {
+        for (auto [M, N, K] : {std::array{1, 10, 7}, std::array{13, 37, 29}, std::array{128, 130, 300},
+                               std::array{2, 400, 260}}) {
             const auto a = test::cast<float>(test::random_values(std::size_t(M) * K, 51));
             const auto b = test::cast<float>(test::random_values(std::size_t(K) * N, 52, 0.2));
             const auto bias = test::cast<float>(test::random_values(N, 53));
@@ -120,7 +121,13 @@ TEST(GemmBiasAct, EveryBackendMatchesReference) {
 }
 
 TEST(GemmBiasAct, TwoThreadsMatchReference) {
+    {
+        KernelScope scope;
+        set_gemm_threads(2);
+        ASSERT_TRUE(gemm_splits_k(2, 400, 260));  // the last shape above takes the split along K
+    }
     check_bias_act("auto", 2);
+    check_bias_act("onednn", 2);
     if (avx512_supported()) check_bias_act("own", 2);
 }
 
@@ -149,6 +156,35 @@ TEST(GemmThreads, OwnKernelResultDoesNotDependOnThreadCount) {
             ASSERT_TRUE(gemm_splits(M, N, K));
             gemm(ta, tb, M, N, K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, two.data(), N);
             EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * sizeof(float))) << ta << tb;
+        }
+}
+
+// One or two rows against a large B split along K over the team: alpha, beta, both
+// transposes and a C wider than N, on every backend, against the double reference.
+TEST(GemmThreads, MatrixVectorSplitAlongKMatchesReference) {
+    KernelScope scope;
+    set_gemm_threads(2);
+    const int N = 300, K = 517, ldc = N + 5;
+    std::vector<const char*> backends = {"auto", "onednn", "openblas"};
+    if (avx512_supported()) backends.push_back("own");
+    for (const char* backend : backends)
+        for (int M : {1, 2}) {
+            set_gemm_backend(backend);
+            ASSERT_TRUE(gemm_splits_k(M, N, K));
+            const auto a = test::cast<float>(test::random_values(std::size_t(M) * K, 81));
+            const auto b = test::cast<float>(test::random_values(std::size_t(K) * N, 82));
+            const auto c0 = test::cast<float>(test::random_values(std::size_t(M) * ldc, 83));
+            const std::vector<double> ad(a.begin(), a.end()), bd(b.begin(), b.end());
+            for (bool ta : {false, true})
+                for (bool tb : {false, true}) {
+                    const int lda = ta ? M : K, ldb = tb ? K : N;
+                    std::vector<float> c = c0;
+                    std::vector<double> cd(c0.begin(), c0.end());
+                    gemm(ta, tb, M, N, K, 0.5f, a.data(), lda, b.data(), ldb, 0.25f, c.data(), ldc);
+                    gemm_reference<double>(ta, tb, M, N, K, 0.5, ad.data(), lda, bd.data(), ldb, 0.25, cd.data(), ldc);
+                    EXPECT_LE(test::relative_error(c.data(), cd.data(), c.size()), 1e-5)
+                        << backend << " M=" << M << " " << ta << tb;
+                }
         }
 }
 
