@@ -15,12 +15,17 @@
 //   backward, hidden layer l: dA_l[:, S_r] = Σ_q partial_q[:, S_r] (or dZ_out·W_out[S_r, :]ᵀ),
 //                             dZ_l = dA_l ⊙ f'(Z_l), dW_l[:, S_r] = inᵀ·dZ_l[:, S_r],
 //                             partial_r = dZ_l[:, S_r]·W_l[:, S_r]ᵀ, then the update
-// so a network with H hidden layers takes 2H hand-offs per step, and shares() keeps
-// networks whose phases are too small for that on one thread. The sums run in rank order,
-// so the result is fixed by the team size (it differs from one thread's in the last bits).
-// Softmax regression has no hidden units to share and runs on one thread.
+// so a network with H hidden layers takes 2H hand-offs per step. Where the mean phase is
+// too small for that (deep, narrow nets), only the leading layers whose own phase is large
+// enough are shared, s of them, and the caller runs the rest between the two halves:
+//   caller:                   A_{s−1} from every rank's slice, layers [s, L) forward, loss,
+//                             backward to dA_{s−1} and their update, all in the network itself
+// which keeps 2s hand-offs and moves only A_{s−1} and dA_{s−1} between cores; with s = 0
+// the step runs on one thread. The sums run in rank order, so the result is fixed by the
+// team size (it differs from one thread's in the last bits). Softmax regression has no
+// hidden units to share and runs on one thread.
 //
-// While shared, the shards hold the current weights: sync() writes them, their optimizer
+// While shared, the shards hold the shared layers' current weights: sync() writes them, their optimizer
 // state and the last step's gradients back into the network and optimizer, and must be
 // called before anything reads or changes those (evaluation, checkpoints, a restore).
 #pragma once
@@ -63,8 +68,10 @@ public:
     // Brings net.params, net.grads and the optimizer state up to date; the next shared
     // step reads the weights from them again.
     void sync();
-    // Whether run() shares the step over a team of `threads`, for workspaces of `batch` rows.
+    // Whether run() shares the step over a team of `threads`, for workspaces of `batch` rows,
+    // and how many leading hidden layers it shares (0: none; all of them: the whole step).
     bool shares(int threads, int batch) const;
+    int shared_layers(int threads, int batch) const;
 
 private:
     // One rank's slice of a hidden layer and where its packed tensors and activations live.
@@ -75,8 +82,10 @@ private:
         std::size_t in = 0;           // layer ≥ 1: the full input (B × in), gathered from every rank
     };
     struct Shard {
-        std::vector<Slice> layers;    // one per hidden layer
-        std::size_t W_out = 0, b_out = 0;  // W_out[S, :] (w × K) of the last hidden layer's slice, b_out
+        std::vector<Slice> layers;    // one per shared hidden layer
+        // Every hidden layer shared: W_out[S, :] (w × K) of the last one's slice, and b_out.
+        std::size_t W_out = 0, b_out = 0;
+        std::size_t grad_in = 0;      // otherwise, rank 0: dL/dA of the last shared layer (B × its width)
         Buffer<float> memory;         // one allocation per shard, with a guard page each side
         float* w = nullptr;           // packed parameters,
         float* g = nullptr;           // their gradients,
@@ -89,8 +98,11 @@ private:
 
     StepResult run_serial(Workspace<float>& ws, int B, double lr);
     StepResult run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr);
+    LossResult run_top(Workspace<float>& ws, int B);
+    LossResult shared_loss(Workspace<float>& ws, int B);
+    bool update_layers(int first);
     float* input(Workspace<float>& ws, int rank);  // the batch as rank sees it (B × D)
-    void build(int ranks, int batch);
+    void build(int ranks, int batch, int shared);
     void pack(Shard& shard, bool to_shard);
     void forward_hidden(const BatchRows* rows, Workspace<float>& ws, int l, int rank, int B);
     void backward_hidden(Workspace<float>& ws, int l, int rank, int B);
@@ -100,6 +112,7 @@ private:
     Optimizer& optimizer_;
     float decay_;  // 2λ
     int batch_ = 0;
+    int shared_ = 0;  // hidden layers the shards hold
     std::vector<Shard> shards_;
     bool in_shards_ = false;  // the shards hold the current weights; the network's copy is older
 };

@@ -56,10 +56,10 @@ const T* Network<T>::bias(const Buffer<T>& flat, int l) const {
 }
 
 template <class T>
-ConstView<T> Network<T>::forward(Workspace<T>& ws, int B) const {
-    ConstView<T> x = ws.input.top(B);
+ConstView<T> Network<T>::forward(Workspace<T>& ws, int B, int first) const {
+    ConstView<T> x = first == 0 ? ws.input.top(B) : ws.A[first - 1].top(B);
     const int L = layers();
-    for (int l = 0; l < L; ++l) {
+    for (int l = first; l < L; ++l) {
         MatrixView<T> z = ws.Z[l].top(B);
         if (l == L - 1) {
             dense_forward<T>(x, weight(params, l), bias(params, l), z);
@@ -82,19 +82,20 @@ LossResult Network<T>::evaluate(Workspace<T>& ws, int B) const {
 // TrainStep's: it shares the step by hidden units, not by rows of the batch (a half-batch
 // per core was measured slower, bench/NOTES.md rows 15-17).
 template <class T>
-LossResult Network<T>::forward_backward(Workspace<T>& ws, int B) {
+LossResult Network<T>::forward_backward(Workspace<T>& ws, int B, int first, MatrixView<T> input_grad) {
     const int L = layers();
     auto rows = [&](MatrixView<T> m) { return m.top(B); };
-    ConstView<T> logits = forward(ws, B);
+    ConstView<T> logits = forward(ws, B, first);
     const int K = layout_.layers.back().out;
     MatrixView<T> dz(ws.grad_a.row(0), B, K);
     LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz);
     T* spare = ws.grad_b.row(0);
-    for (int l = L - 1; l >= 0; --l) {
+    for (int l = L - 1; l >= first; --l) {
         ConstView<T> in = l == 0 ? ConstView<T>(rows(ws.input)) : ConstView<T>(rows(ws.A[l - 1]));
         MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare, B, layout_.layers[l].in);
+        if (l == first && first > 0) dx = input_grad.top(B);
         dense_backward<T>(in, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
-        if (l == 0) break;
+        if (l == first) break;
         // dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1}), in place.
         activation_backward<T>(arch_.activation, rows(ws.Z[l - 1]), rows(ws.A[l - 1]), dx, dx);
         spare = dz.data;

@@ -43,14 +43,25 @@ TrainStep::TrainStep(Network<float>& net, Optimizer& optimizer, double l2)
 // 784-64-10 b32 (1.6·10⁶ multiply-adds a phase) 39 → 27 µs a step, 784-[64]×3-10 b32
 // (0.9·10⁶) 68 → 56 µs, but 784-[64]×10-10 b32 (0.4·10⁶) 105 → 108 µs and 784-64-10 b8
 // (0.6·10⁶) 14 → 16 µs. One or two rows are a stream over the weights, which halves:
-// 784-128-10 b1 18 → 11 µs. Decided by shape alone, so a run's results never depend on timings.
-bool TrainStep::shares(int threads, int batch) const {
+// 784-128-10 b1 18 → 11 µs. Where the mean phase is too small, the leading layers whose
+// own phase is large enough are still shared and the rest run on the caller:
+// 784-[64]×10-10 b32 then shares its first layer, 101 → 89 µs. Decided by shape alone, so
+// a run's results never depend on timings.
+int TrainStep::shared_layers(int threads, int batch) const {
+    constexpr double kPhaseMadds = 7e5;
+    const ParamLayout& layout = net_.layout();
     const int H = net_.layers() - 1;
-    if (threads < 2 || H < 1) return false;
+    if (threads < 2 || H < 1) return 0;
     double madds = 0.0;
-    for (const LayerLayout& layer : net_.layout().layers) madds += 3.0 * batch * layer.in * layer.out;
-    return madds / (2 * H) >= 7e5 || batch <= 2;
+    for (const LayerLayout& layer : layout.layers) madds += 3.0 * batch * layer.in * layer.out;
+    if (madds / (2 * H) >= kPhaseMadds || batch <= 2) return H;
+    int shared = 0;
+    while (shared < H && double(batch) * layout.layers[shared].in * layout.layers[shared].out >= kPhaseMadds)
+        ++shared;
+    return shared;
 }
+
+bool TrainStep::shares(int threads, int batch) const { return shared_layers(threads, batch) > 0; }
 
 StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, double lr) {
     if (shares(team_size(), ws.max_batch)) return run_shared(&rows, ws, B, lr);
@@ -70,30 +81,39 @@ StepResult TrainStep::run_serial(Workspace<float>& ws, int B, double lr) {
     StepResult result;
     result.loss = net_.forward_backward(ws, B);
     optimizer_.begin_step(lr);
-    for (int l = 0; l < net_.layers(); ++l) {
-        const LayerLayout& layer = net_.layout().layers[l];
-        result.finite &= optimizer_.update(net_.params, net_.grads, layer.w_offset, long(layer.in) * layer.out, decay_);
-        if (layer.has_bias) result.finite &= optimizer_.update(net_.params, net_.grads, layer.b_offset, layer.out);
-    }
+    result.finite = update_layers(0);
     return result;
 }
 
-// Lays out one shard per rank for batches of up to `batch` rows. Allocates; runs only
-// when the team size or the batch grows, never per step.
-void TrainStep::build(int ranks, int batch) {
+// The optimizer's (prepared) update of layers [first, L) in the network itself.
+bool TrainStep::update_layers(int first) {
+    bool finite = true;
+    for (int l = first; l < net_.layers(); ++l) {
+        const LayerLayout& layer = net_.layout().layers[l];
+        finite &= optimizer_.update(net_.params, net_.grads, layer.w_offset, long(layer.in) * layer.out, decay_);
+        if (layer.has_bias) finite &= optimizer_.update(net_.params, net_.grads, layer.b_offset, layer.out);
+    }
+    return finite;
+}
+
+// Lays out one shard per rank for batches of up to `batch` rows, sharing the first
+// `shared` hidden layers. Allocates; runs only when the team size, the batch or the
+// shared layers change, never per step.
+void TrainStep::build(int ranks, int batch, int shared) {
     const ParamLayout& layout = net_.layout();
     const int H = net_.layers() - 1, K = layout.layers.back().out;
     const std::size_t B = batch;
     int widest_in = 0;
-    for (int l = 1; l < H; ++l) widest_in = std::max(widest_in, layout.layers[l].in);
+    for (int l = 1; l < shared; ++l) widest_in = std::max(widest_in, layout.layers[l].in);
     batch_ = batch;
+    shared_ = shared;
     shards_.clear();
     shards_.resize(ranks);
     for (int r = 0; r < ranks; ++r) {
         Shard& sh = shards_[r];
         std::size_t params = 0, act = 0;
         int widest = 0;
-        for (int l = 0; l < H; ++l) {
+        for (int l = 0; l < shared; ++l) {
             const LayerLayout& layer = layout.layers[l];
             const Range units = split_range(layer.out, ranks, r, 16);
             Slice s;
@@ -107,8 +127,12 @@ void TrainStep::build(int ranks, int batch) {
             widest = std::max(widest, s.w);
             sh.layers.push_back(s);
         }
-        sh.W_out = params, params += lines(std::size_t(sh.layers.back().w) * K);
-        sh.b_out = params, params += lines(K);
+        if (shared == H) {
+            sh.W_out = params, params += lines(std::size_t(sh.layers.back().w) * K);
+            sh.b_out = params, params += lines(K);
+        } else if (r == 0) {
+            sh.grad_in = act, act += lines(B * layout.layers[shared].in);
+        }
         sh.dz = act, act += lines(B * widest);
         if (r > 0) sh.input = act, act += lines(B * layout.layers[0].in);
         sh.logits = act, act += lines(B * K);
@@ -138,6 +162,7 @@ void TrainStep::pack(Shard& sh, bool to_shard) {
             move_block(flat.data() + layer.w_offset + s.c0, layer.out, packed + s.W, layer.in, s.w, to_shard);
             if (layer.has_bias) move_block(flat.data() + layer.b_offset + s.c0, 0, packed + s.b, 1, s.w, to_shard);
         }
+        if (int(sh.layers.size()) < net_.layers() - 1) return;  // the output layer stays in the network
         const Slice& last = sh.layers.back();
         move_block(flat.data() + out.w_offset + std::size_t(last.c0) * out.out, 0, packed + sh.W_out, 1,
                    last.w * out.out, to_shard);
@@ -161,20 +186,51 @@ float* TrainStep::input(Workspace<float>& ws, int rank) {
 }
 
 StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr) {
-    const int L = net_.layers(), H = L - 1, K = net_.layout().layers.back().out;
-    if (int(shards_.size()) != team_size() || B > batch_) {
+    const int H = net_.layers() - 1;
+    const int shared = shared_layers(team_size(), ws.max_batch);
+    if (int(shards_.size()) != team_size() || B > batch_ || shared != shared_) {
         sync();
-        build(team_size(), std::max(B, ws.max_batch));
+        build(team_size(), std::max(B, ws.max_batch), shared);
     }
     if (!in_shards_) {
         for (Shard& sh : shards_) pack(sh, true);
         in_shards_ = true;
     }
     optimizer_.begin_step(lr);
-    for (int l = 0; l < H; ++l)
+    for (int l = 0; l < shared_; ++l)
         team_run([&](int rank, int) { forward_hidden(rows, ws, l, rank, B); });
+    StepResult result;
+    std::atomic<bool> finite{true};
+    if (shared_ < H) {
+        result.loss = run_top(ws, B);
+        finite = update_layers(shared_);
+    } else {
+        result.loss = shared_loss(ws, B);
+    }
+    for (int l = shared_ - 1; l >= 0; --l)
+        team_run([&](int rank, int) {
+            backward_hidden(ws, l, rank, B);
+            if (!update_slice(l, rank)) finite.store(false, std::memory_order_relaxed);
+        });
+    result.finite = finite.load();
+    return result;
+}
 
-    // logits = Σ_r partial_r in rank order; dZ_out goes to grad_a.
+// Above the shared layers, on the caller: A_{s−1} assembled in ws from every rank's slice,
+// then forward, loss and backward of layers [s, L), dL/dA_{s−1} going to rank 0's shard.
+LossResult TrainStep::run_top(Workspace<float>& ws, int B) {
+    const MatrixView<float> a = ws.A[shared_ - 1].top(B);
+    for (const Shard& sh : shards_) {
+        const Slice& s = sh.layers.back();
+        copy_rows(sh.act + s.A, s.w, a.data + s.c0, a.ld, B, s.w);
+    }
+    float* grad_in = shards_[0].act + shards_[0].grad_in;
+    return net_.forward_backward(ws, B, shared_, MatrixView<float>(grad_in, B, a.cols));
+}
+
+// Every layer shared: logits = Σ_r partial_r in rank order, then the loss; dZ_out goes to grad_a.
+LossResult TrainStep::shared_loss(Workspace<float>& ws, int B) {
+    const int L = net_.layers(), K = net_.layout().layers.back().out;
     MatrixView<float> logits = ws.Z[L - 1].top(B);
     const std::size_t n = std::size_t(B) * K;
     const float* first = shards_[0].act + shards_[0].logits;
@@ -183,17 +239,7 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
         const float* p = shards_[r].act + shards_[r].logits;
         for (std::size_t i = 0; i < n; ++i) logits.data[i] += p[i];
     }
-    StepResult result;
-    result.loss = softmax_cross_entropy<float>(logits, ws.labels.data(), MatrixView<float>(ws.grad_a.data, B, K));
-
-    std::atomic<bool> finite{true};
-    for (int l = H - 1; l >= 0; --l)
-        team_run([&](int rank, int) {
-            backward_hidden(ws, l, rank, B);
-            if (!update_slice(l, rank)) finite.store(false, std::memory_order_relaxed);
-        });
-    result.finite = finite.load();
-    return result;
+    return softmax_cross_entropy<float>(logits, ws.labels.data(), MatrixView<float>(ws.grad_a.data, B, K));
 }
 
 // Gathers the layer's input: the batch (layer 0: rank 0 into ws, the others into their
@@ -254,6 +300,9 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
             gemm(false, true, B, s.w, K, 1.0f, dz_out, K, w + sh.W_out, K, 0.0f, dz, s.w);
         }
         if (rank == 0 && layout.layers.back().has_bias) column_sums(ConstView<float>(dz_out, B, K), g + sh.b_out);
+    } else if (l == shared_ - 1) {  // from the layers above, run on the caller
+        const int width = layout.layers[l + 1].in;
+        copy_rows(shards_[0].act + shards_[0].grad_in + s.c0, width, dz, s.w, B, s.w);
     } else {
         const int ld = layout.layers[l + 1].in;
         const int parity = (l + 1) % 2;

@@ -62,11 +62,11 @@ Trained train(const Architecture& arch, int threads, OptimizerKind kind, double 
     return run;
 }
 
-// Whether a step of this network on batches of B shares over two threads.
-bool shared(const Architecture& arch, int B) {
+// How many hidden layers a step of this network on batches of B shares over two threads.
+int shared(const Architecture& arch, int B) {
     Network<float> net(arch);
     Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    return TrainStep(net, optimizer, 0.0).shares(2, B);
+    return TrainStep(net, optimizer, 0.0).shared_layers(2, B);
 }
 
 double max_difference(const std::vector<float>& a, const std::vector<float>& b) {
@@ -82,23 +82,35 @@ TEST(TrainStep, SharesOnlyWhereAPhaseHoldsEnoughWork) {
     EXPECT_FALSE(TrainStep(narrow, optimizer, 0.0).shares(1, 32));
     EXPECT_FALSE(TrainStep(narrow, optimizer, 0.0).shares(2, 8));  // 0.6·10⁶ multiply-adds a phase
     EXPECT_TRUE(TrainStep(narrow, optimizer, 0.0).shares(2, 1));   // a stream over the weights
-    Network<float> deep(architecture(784, std::vector<int>(10, 64), 10));
-    EXPECT_FALSE(TrainStep(deep, optimizer, 0.0).shares(2, 32));
-    EXPECT_TRUE(TrainStep(deep, optimizer, 0.0).shares(2, 128));
+    EXPECT_EQ(shared(architecture(784, {64}, 10), 32), 1);
+    // Deep and narrow: only the first layer's phase is large enough at batch 32.
+    EXPECT_EQ(shared(architecture(784, std::vector<int>(10, 64), 10), 32), 1);
+    EXPECT_EQ(shared(architecture(784, std::vector<int>(10, 64), 10), 128), 10);
+    EXPECT_EQ(shared(architecture(784, {64, 64, 64}, 10), 32), 3);
+    EXPECT_EQ(shared(architecture(784, {16, 16, 16}, 10), 32), 0);
     Network<float> softmax(architecture(784, {}, 10));
     EXPECT_FALSE(TrainStep(softmax, optimizer, 0.0).shares(2, 512));
 }
 
 TEST(TrainStep, TwoThreadsMatchOneForEveryOptimizerAndShape) {
     // 16 units give the second thread none; 40 and 33 split unevenly (32 + 8, 32 + 1).
-    const std::vector<Architecture> nets = {
-        architecture(300, {200}, 10), architecture(120, {40, 33, 16}, 7),
-        architecture(300, {100, 60}, 10, BiasMode::trick)};
-    for (const Architecture& arch : nets)
+    // The last three share only their first one or two layers at their batch size.
+    struct Case {
+        Architecture arch;
+        int batch, shared;
+    };
+    const std::vector<Case> cases = {
+        {architecture(300, {200}, 10), 256, 1},
+        {architecture(120, {40, 33, 16}, 7), 256, 3},
+        {architecture(300, {100, 60}, 10, BiasMode::trick), 256, 2},
+        {architecture(800, {40, 33, 16, 16, 16}, 7), 32, 1},
+        {architecture(300, {128, 96, 8, 8, 8, 8, 8, 8, 8, 8, 8}, 5, BiasMode::trick), 64, 2},
+        {architecture(800, {16, 40, 16, 16, 16, 16}, 7), 64, 1}};
+    for (const auto& [arch, B, layers] : cases)
         for (OptimizerKind kind : {OptimizerKind::sgd, OptimizerKind::momentum, OptimizerKind::nesterov, OptimizerKind::adam}) {
-            ASSERT_TRUE(shared(arch, 256));
-            const Trained one = train(arch, 1, kind, 1e-3, 256);
-            const Trained two = train(arch, 2, kind, 1e-3, 256);
+            ASSERT_EQ(shared(arch, B), layers);
+            const Trained one = train(arch, 1, kind, 1e-3, B);
+            const Trained two = train(arch, 2, kind, 1e-3, B);
             const std::string what = optimizer_name(kind) + " " + std::to_string(arch.hidden.size()) + " hidden";
             EXPECT_LT(max_difference(one.params, two.params), 2e-5) << what;
             EXPECT_LT(max_difference(one.grads, two.grads), 2e-5) << what;
@@ -113,9 +125,9 @@ TEST(TrainStep, TwoThreadsGiveTheSameBitsEveryRun) {
     EXPECT_EQ(0, std::memcmp(a.params.data(), b.params.data(), a.params.size() * sizeof(float)));
 }
 
-TEST(TrainStep, SharedGradientsMatchTheDoubleReference) {
-    const Architecture arch = architecture(200, {96, 48}, 10);
-    const int B = 64;
+// Every layer shared, or only the first (the rest on the caller).
+void check_against_double_reference(const Architecture& arch, int B, int layers) {
+    ASSERT_EQ(shared(arch, B), layers);
     set_gemm_threads(2);
     Network<float> net(arch);
     Rng rng(5);
@@ -142,6 +154,11 @@ TEST(TrainStep, SharedGradientsMatchTheDoubleReference) {
         scale = std::max(scale, std::abs(ref.grads.data()[i]));
     }
     EXPECT_LT(worst, 1e-5 * scale);
+}
+
+TEST(TrainStep, SharedGradientsMatchTheDoubleReference) {
+    check_against_double_reference(architecture(200, {96, 48}, 10), 64, 2);
+    check_against_double_reference(architecture(200, {112, 8, 8, 8, 8}, 10), 32, 1);
 }
 
 TEST(TrainStep, GatheringInsideTheStepEqualsAGatheredBatch) {
@@ -227,12 +244,11 @@ TEST(TrainStep, TrainerOnTwoThreadsRecoversFromDivergence) {
     for (float v : net.params) ASSERT_TRUE(std::isfinite(v));
 }
 
-TEST(TrainStep, TrainerOnTwoThreadsResumesBitForBit) {
-    // Checks, checkpoints, early stopping and a restart all read the shards' weights
-    // through sync(): a run stopped anywhere and resumed ends as an unbroken one.
+// Checks, checkpoints, early stopping and a restart all read the shards' weights through
+// sync(): a run stopped anywhere and resumed ends as an unbroken one.
+void check_resume(const Architecture& arch, int layers) {
     const DataSplits data = test::clusters_splits(400, 400, 5, 80, 7);
-    const Architecture arch = architecture(400, {64}, 5);
-    ASSERT_TRUE(shared(arch, 32));
+    ASSERT_EQ(shared(arch, 32), layers);
     TrainSettings settings;
     settings.epochs = 3;
     settings.batch_size = 32;  // 13 steps per epoch, the last one short
@@ -268,6 +284,11 @@ TEST(TrainStep, TrainerOnTwoThreadsResumesBitForBit) {
         EXPECT_EQ(0, std::memcmp(second.params.data(), reference.params.data(), reference.params.size() * sizeof(float)));
     }
     set_gemm_threads(1);
+}
+
+TEST(TrainStep, TrainerOnTwoThreadsResumesBitForBit) {
+    check_resume(architecture(400, {64}, 5), 1);
+    check_resume(architecture(400, {64, 16, 16, 16}, 5), 1);  // only the first layer shared
 }
 
 }  // namespace
