@@ -22,6 +22,7 @@ struct EvalOptions {
     std::vector<std::string> overrides;
     std::string split = "test";  // test | val | train
     std::string json;            // also write {split, rows, loss, accuracy} here
+    int threads = 1;             // the thread team's size (products split over it)
 };
 int eval_command(const EvalOptions& options);
 
@@ -52,6 +53,7 @@ int data_info_command(const DataInfoOptions& options);
 struct PredictOptions {
     std::string model;                // run directory or model.safetensors
     std::vector<std::string> inputs;  // files
+    int threads = 1;                  // the thread team's size (products split over it)
 };
 int predict_command(const PredictOptions& options);
 

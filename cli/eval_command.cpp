@@ -8,6 +8,7 @@
 
 #include "mlp/error.hpp"
 #include "mlp/file.hpp"
+#include "mlp/gemm.hpp"
 #include "mlp/safetensors.hpp"
 #include "run_dir.hpp"
 
@@ -26,6 +27,7 @@ int eval_command(const EvalOptions& options) {
                 std::to_string(data.test_data->features) + " features");
     const Subset& subset = options.split == "train" ? data.train : options.split == "val" ? data.validation : data.test;
     require(subset.size() > 0, "the " + options.split + " split is empty for this config");
+    set_gemm_threads(options.threads);
     Workspace<float> ws(net->layout(), 1000);
     const Evaluation e = evaluate(*net, ws, subset, info.normalizer, true);
     std::printf("split: %s (%d rows)\nloss: %.6f\naccuracy: %.4f\n", options.split.c_str(), e.count, e.loss,

@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
     eval_cmd->add_option("--split", eval.split, "Which split to evaluate: test, val or train")
         ->check(CLI::IsMember({"test", "val", "train"}));
     eval_cmd->add_option("--json", eval.json, "Also write split, rows, loss and accuracy to this JSON file");
+    eval_cmd->add_option("--threads", eval.threads, "Threads the forward pass's products are split over (1)")
+        ->check(CLI::Range(1, 256));
 
     mlp::InfoOptions info;
     auto* info_cmd = app.add_subcommand("info", "Show layers, shapes, parameter count and FLOPs of a config");
@@ -50,6 +52,10 @@ int main(int argc, char** argv) {
     predict_cmd->add_option("--model", predict.model, "Run directory (or its model.safetensors)")->required();
     predict_cmd->add_option("inputs", predict.inputs, "Image files (png, jpg, ...), .npy arrays or .csv rows")
         ->required();
+    predict_cmd->add_option("--threads", predict.threads,
+                            "Threads the forward pass's products are split over; one row at a time splits "
+                            "the first layer's weights between cores (1)")
+        ->check(CLI::Range(1, 256));
 
     // `mlp data <sub-command>`: dataset inspection.
     auto* data_cmd = app.add_subcommand("data", "Inspect the data a config loads: counts, statistics, sample images");

@@ -11,6 +11,7 @@
 #include "mlp/csv.hpp"
 #include "mlp/error.hpp"
 #include "mlp/file.hpp"
+#include "mlp/gemm.hpp"
 #include "mlp/image_folder.hpp"
 #include "mlp/npy.hpp"
 #include "mlp/safetensors.hpp"
@@ -88,6 +89,7 @@ int predict_command(const PredictOptions& options) {
     }
     std::printf("model: %s (%d inputs, %d classes)\n", model_path(options.model).c_str(), D, K);
     const int max_batch = 256;
+    set_gemm_threads(options.threads);
     Workspace<float> ws(net->layout(), max_batch);
     std::vector<float> probabilities(std::size_t(max_batch) * K);
     for (const std::string& path : options.inputs) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data_test_support.hpp"
+#include "mlp/gemm.hpp"
 #include "mlp/npy.hpp"
 
 namespace mlp {
@@ -120,7 +121,8 @@ TEST(DataCli, TrainsOnCifar10AndEvalAppliesTheSavedStatistics) {
     const std::string section = "dataset = \"cifar10\"\ndir = " + quoted(std::string(MLP_SHARED_DATA) +
                                                                          "/cifar-10-batches-bin") +
                                 "\ntrain_size = 2000\nvalidation = 500\nnormalize = \"per_channel\"\n";
-    const auto m = train_ok(dir, section);
+    // 64 units: 3072·64 weights into them, enough for one row to split along K on two threads.
+    const auto m = train_ok(dir, section, "--set 'model.hidden=[64]'");
     ASSERT_TRUE(m.contains("test_accuracy"));
     EXPECT_GE(m["test_accuracy"].get<double>(), 0.2);  // chance is 0.1
     EXPECT_EQ(m["class_names"][0], "airplane");
@@ -139,6 +141,18 @@ TEST(DataCli, TrainsOnCifar10AndEvalAppliesTheSavedStatistics) {
     EXPECT_NE(p.out.find("(3072 inputs, 10 classes)"), std::string::npos) << p.out;
     EXPECT_NE(p.out.find("airplane"), std::string::npos) << p.out;
     EXPECT_NE(p.out.find("\n1      "), std::string::npos) << p.out;
+    // Both cores: one row splits the first layer's weights between them (the sums change
+    // order, not what four decimals show); a batch of rows splits by rows.
+    set_gemm_threads(2);
+    EXPECT_TRUE(gemm_splits_k(1, 64, 3072));
+    set_gemm_threads(1);
+    const CommandResult p2 = run_mlp("predict --threads 2 --model " + dir + "/run " + dir + "/photo.png");
+    ASSERT_EQ(p2.status, 0) << p2.err;
+    EXPECT_EQ(p2.out, p.out);
+    const CommandResult e2 = run_mlp("eval --threads 2 --model " + dir + "/run");
+    ASSERT_EQ(e2.status, 0) << e2.err;
+    EXPECT_EQ(e2.out, e.out);
+    EXPECT_NE(run_mlp("eval --threads 0 --model " + dir + "/run").status, 0);
 }
 
 TEST(DataCli, DataInfoOnCifar10MatchesTheKnownStatistics) {
