@@ -2,6 +2,10 @@
 """The ratio table of bench/run.sh: mlp_bench's JSON against the peers' (PyTorch and NumPy
 at each thread setting, best taken), with every target of the performance issue checked.
 Reads JSON lines files; prints Markdown. Usage: compare.py MLP.json PEER.json...
+
+Files from several rounds (run.sh runs every program once per round) may be given
+together: each figure is then the best of its rounds, for mlp and the peers alike, so a
+slow spell of the machine during one program's turn does not decide a ratio.
 """
 import json
 import sys
@@ -17,21 +21,32 @@ def load(paths):
 
 def main():
     records = load(sys.argv[1:])
-    peak = {r["threads"]: r["gflops"] for r in records if r["kind"] == "peak"}
+    peak = {}
+    for r in records:
+        if r["kind"] == "peak":
+            peak[r["threads"]] = max(peak.get(r["threads"], 0.0), r["gflops"])
     machine = next((r for r in records if r["kind"] == "machine"), {})
     train = {}
     for r in records:
         if r["kind"] == "train":
-            train.setdefault(r["config"], {}).setdefault(r["impl"], {})[r["threads"]] = r
+            slot = train.setdefault(r["config"], {}).setdefault(r["impl"], {})
+            if r["threads"] not in slot or r["s_per_epoch"] < slot[r["threads"]]["s_per_epoch"]:
+                slot[r["threads"]] = r
     infer = {}
     for r in records:
         if r["kind"] == "infer":
-            infer.setdefault(r["impl"], {})[r["threads"]] = r
-    memory = next((r for r in records if r["kind"] == "memory"), None)
+            slot = infer.setdefault(r["impl"], {}).setdefault(r["threads"], dict(r))
+            slot["b1_us"] = min(slot["b1_us"], r["b1_us"])
+            slot["b256_samples_s"] = max(slot["b256_samples_s"], r["b256_samples_s"])
+    # Memory: the round that grew most.
+    memories = [r for r in records if r["kind"] == "memory"]
+    memory = max(memories, key=lambda r: abs(r["rss_last"] - r["rss_first"])) if memories else None
+    rounds = max(1, sum(1 for r in records if r["kind"] == "machine"))
 
     print("machine: %s; kernels: %s" % (machine.get("cpu", "?"), machine.get("isa", "?")))
-    print("GEMM peak measured in this run: %.1f GFLOP/s (1 thread), %.1f GFLOP/s (2 threads)\n" %
+    print("GEMM peak measured in this run: %.1f GFLOP/s (1 thread), %.1f GFLOP/s (2 threads)" %
           (peak.get(1, float("nan")), peak.get(2, float("nan"))))
+    print("rounds: %d (every figure, mlp's and the peers', the best of its rounds)\n" % rounds)
     print("| net, batch | mlp 1 thr (s/epoch) | mlp 2 thr | PyTorch best | NumPy best | × PyTorch | × NumPy "
           "| floor 1/2 thr | mlp ÷ 2-thr floor | % of 2-thr peak |")
     print("|---|---|---|---|---|---|---|---|---|---|")
