@@ -164,7 +164,7 @@ void TrainStep::pack(Shard& sh, bool to_shard) {
             move_block(flat.data() + layer.w_offset + s.c0, layer.out, packed + s.W, layer.in, s.w, to_shard);
             if (layer.has_bias) move_block(flat.data() + layer.b_offset + s.c0, 0, packed + s.b, 1, s.w, to_shard);
         }
-        if (int(sh.layers.size()) < net_.layers() - 1) return;  // the output layer stays in the network
+        if (shared_ < net_.layers() - 1) return;  // the layers above the shared ones stay in the network
         const Slice& last = sh.layers.back();
         move_block(flat.data() + out.w_offset + std::size_t(last.c0) * out.out, 0, packed + sh.W_out, 1,
                    last.w * out.out, to_shard);
