@@ -66,6 +66,18 @@ void tile(int K, const float* A, int lda, const float* B, int ldb, float* C, int
             for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(a, bv[v], acc[r][v]);
         }
     }
+    // The plain C = A·B of most products, stored without the general epilogue's per-vector
+    // tests: 784×32×32ᵀ (the weight gradient of a shared b32 step) 8.5 → 7.5 µs, 784×64×32ᵀ
+    // 16.9 → 14.7 µs (bench/NOTES.md row 25).
+    if (alpha == 1.0f && beta == 0.0f && !ep.bias && !ep.f) {
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+            for (int v = 0; v + 1 < NV; ++v) _mm512_storeu_ps(C + std::size_t(r) * ldc + 16 * v, acc[r][v]);
+            _mm512_mask_storeu_ps(C + std::size_t(r) * ldc + 16 * (NV - 1), last, acc[r][NV - 1]);
+        }
+        return;
+    }
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     __m512 bias[NV];
 #pragma GCC unroll 4
