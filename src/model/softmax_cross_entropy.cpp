@@ -18,41 +18,69 @@ int arg_max(const T* z, int K) {
     return best;
 }
 
+// The float loss and dZ. The exponentials of up to kRows rows are written first and
+// summed afterwards: reading a row back right after its vector store stalled every row
+// (the scalar reads cannot take their data from the store), 32×10: 1.07 → 0.60 µs. What a
+// row needs of Z is kept aside, as dZ may alias Z.
+LossResult loss_and_gradient(ConstView<float> Z, const int* labels, MatrixView<float> dZ) {
+    const int B = Z.rows, K = Z.cols;
+    constexpr int kRows = 64;
+    int best[kRows];
+    float gap[kRows];  // z_label − max
+    const float inv_batch = 1.0f / float(B);
+    LossResult result;
+    for (int i0 = 0; i0 < B; i0 += kRows) {
+        const int rows = std::min(kRows, B - i0);
+        for (int r = 0; r < rows; ++r) {
+            const float* z = Z.row(i0 + r);
+            best[r] = arg_max(z, K);
+            gap[r] = z[labels[i0 + r]] - z[best[r]];
+            exp_shifted(z, z[best[r]], dZ.row(i0 + r), K);
+        }
+        for (int r = 0; r < rows; ++r) {
+            float* d = dZ.row(i0 + r);
+            double sum = 0.0;
+            for (int k = 0; k < K; ++k) sum += d[k];
+            const float scale = static_cast<float>(1.0 / sum) * inv_batch;
+            for (int k = 0; k < K; ++k) d[k] *= scale;
+            d[labels[i0 + r]] -= inv_batch;
+            result.loss += std::log(sum) - double(gap[r]);
+            result.correct += best[r] == labels[i0 + r];
+        }
+    }
+    result.loss /= B;
+    return result;
+}
+
+// The float loss alone, the exponentials of a row in chunks on the stack.
+LossResult loss_only(ConstView<float> Z, const int* labels) {
+    const int B = Z.rows, K = Z.cols;
+    constexpr int kChunk = 64;
+    float scratch[kChunk];
+    LossResult result;
+    for (int i = 0; i < B; ++i) {
+        const float* z = Z.row(i);
+        const int best = arg_max(z, K);
+        const float m = z[best];
+        double sum = 0.0;
+        for (int k0 = 0; k0 < K; k0 += kChunk) {
+            const int n = std::min(kChunk, K - k0);
+            exp_shifted(z + k0, m, scratch, n);
+            for (int k = 0; k < n; ++k) sum += scratch[k];
+        }
+        result.loss += std::log(sum) - double(z[labels[i]] - m);
+        result.correct += best == labels[i];
+    }
+    result.loss /= B;
+    return result;
+}
+
 }  // namespace
 
 // Float: the K exponentials of a row in one vector call; sums and the loss in double.
 template <>
 LossResult softmax_cross_entropy<float>(ConstView<float> Z, const int* labels, MatrixView<float> dZ) {
-    const int B = Z.rows, K = Z.cols;
-    LossResult result;
-    const float inv_batch = 1.0f / float(B);
-    constexpr int kChunk = 64;
-    float scratch[kChunk];
-    for (int i = 0; i < B; ++i) {
-        const float* z = Z.row(i);
-        const int best = arg_max(z, K);
-        const float m = z[best];
-        const float z_label = z[labels[i]];
-        double sum = 0.0;
-        if (dZ.data) {
-            float* d = dZ.row(i);
-            exp_shifted(z, m, d, K);
-            for (int k = 0; k < K; ++k) sum += d[k];
-            const float scale = static_cast<float>(1.0 / sum) * inv_batch;
-            for (int k = 0; k < K; ++k) d[k] *= scale;
-            d[labels[i]] -= inv_batch;
-        } else {
-            for (int k0 = 0; k0 < K; k0 += kChunk) {
-                const int n = std::min(kChunk, K - k0);
-                exp_shifted(z + k0, m, scratch, n);
-                for (int k = 0; k < n; ++k) sum += scratch[k];
-            }
-        }
-        result.loss += std::log(sum) - double(z_label - m);
-        result.correct += best == labels[i];
-    }
-    result.loss /= B;
-    return result;
+    return dZ.data ? loss_and_gradient(Z, labels, dZ) : loss_only(Z, labels);
 }
 
 template <class T>
