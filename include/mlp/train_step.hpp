@@ -26,9 +26,10 @@
 // team size (it differs from one thread's in the last bits). Softmax regression has no
 // hidden units to share and runs on one thread.
 //
-// While shared, the shards hold the shared layers' current weights: sync() writes them, their optimizer
-// state and the last step's gradients back into the network and optimizer, and must be
-// called before anything reads or changes those (evaluation, checkpoints, a restore).
+// While shared, the shards hold the shared layers' current weights: sync() writes them,
+// their optimizer state and the last step's gradients back into the network and
+// optimizer, and must be called before anything reads or changes those (evaluation,
+// checkpoints, a restore).
 #pragma once
 #include <vector>
 
