@@ -100,7 +100,7 @@ private:
     };
 
     StepResult run_serial(Workspace<float>& ws, int B, double lr);
-    StepResult run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr);
+    StepResult run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr, int shared);
     LossResult run_top(Workspace<float>& ws, int B);
     LossResult output_gradient(Workspace<float>& ws, int rank, int B);
     float* output_dz(Workspace<float>& ws, int rank);  // dZ_out (B × K) as rank sees it

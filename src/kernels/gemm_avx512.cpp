@@ -66,9 +66,11 @@ void tile(int K, const float* A, int lda, const float* B, int ldb, float* C, int
             for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(a, bv[v], acc[r][v]);
         }
     }
-    // The plain C = A·B of most products, stored without the general epilogue's per-vector
-    // tests: 784×32×32ᵀ (the weight gradient of a shared b32 step) 8.5 → 7.5 µs, 784×64×32ᵀ
-    // 16.9 → 14.7 µs (bench/NOTES.md row 25).
+    // The plain C = A·B of most products leaves by a store-only exit. With only the general
+    // epilogue below, the whole tile ran about 12 % slower: 784×32×32ᵀ (the weight gradient
+    // of a shared b32 step) 8.5 against 7.5 µs, 784×64×32ᵀ 16.9 against 14.7. Testing each
+    // option once per tile, or plain stores in the general epilogue, did not recover it
+    // (bench/NOTES.md row 25).
     if (alpha == 1.0f && beta == 0.0f && !ep.bias && !ep.f) {
 #pragma GCC unroll 16
         for (int r = 0; r < MR; ++r) {

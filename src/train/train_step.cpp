@@ -64,7 +64,8 @@ int TrainStep::shared_layers(int threads, int batch) const {
 bool TrainStep::shares(int threads, int batch) const { return shared_layers(threads, batch) > 0; }
 
 StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, double lr) {
-    if (shares(team_size(), ws.max_batch)) return run_shared(&rows, ws, B, lr);
+    const int shared = shared_layers(team_size(), ws.max_batch);
+    if (shared > 0) return run_shared(&rows, ws, B, lr, shared);
     gather_batch(*rows.subset, rows.order, B, *rows.norm, ws.input, ws.labels.data());
     if (rows.next_count > 0) prefetch_batch(*rows.subset, rows.next, rows.next_count);
     sync();
@@ -72,7 +73,8 @@ StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, do
 }
 
 StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
-    if (shares(team_size(), ws.max_batch)) return run_shared(nullptr, ws, B, lr);
+    const int shared = shared_layers(team_size(), ws.max_batch);
+    if (shared > 0) return run_shared(nullptr, ws, B, lr, shared);
     sync();
     return run_serial(ws, B, lr);
 }
@@ -187,9 +189,9 @@ float* TrainStep::input(Workspace<float>& ws, int rank) {
     return rank > 0 ? shards_[rank].act + shards_[rank].input : ws.input.data;
 }
 
-StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr) {
+// `shared`: shared_layers() for this team and workspace, worked out once by run().
+StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr, int shared) {
     const int H = net_.layers() - 1;
-    const int shared = shared_layers(team_size(), ws.max_batch);
     if (int(shards_.size()) != team_size() || B > batch_ || shared != shared_) {
         sync();
         build(team_size(), std::max(B, ws.max_batch), shared);
@@ -209,7 +211,7 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
     }
     for (int l = shared_ - 1; l >= 0; --l)
         team_run([&](int rank, int) {
-            if (l == H - 1) {
+            if (l == H - 1) {  // every layer shared: the loss starts the backward phase
                 const LossResult loss = output_gradient(ws, rank, B);
                 if (rank == 0) result.loss = loss;
             }
@@ -256,8 +258,9 @@ float* TrainStep::output_dz(Workspace<float>& ws, int rank) {
 }
 
 // Gathers the layer's input: the batch (layer 0: rank 0 into ws, the others into their
-// shards, from the rows or from ws.input), or every rank's slice of A_{l−1}. Then Z = in·W_S + b_S, A = f(Z); after the last hidden
-// layer, the partial logits A·W_out[S, :] (+ b_out on rank 0).
+// shards, from the rows or from ws.input), or every rank's slice of A_{l−1}. Then
+// Z = in·W_S + b_S, A = f(Z); after the last hidden layer, the partial logits
+// A·W_out[S, :] (+ b_out on rank 0).
 void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int l, int rank, int B) {
     Shard& sh = shards_[rank];
     const Slice& s = sh.layers[l];
