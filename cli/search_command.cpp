@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -17,9 +19,11 @@
 
 #include "commands.hpp"
 #include "config.hpp"
+#include "interrupt.hpp"
 #include "mlp/error.hpp"
 #include "mlp/figures.hpp"
 #include "mlp/file.hpp"
+#include "run_dir.hpp"
 #include "search.hpp"
 
 extern char** environ;
@@ -51,10 +55,18 @@ std::string last_line(const std::string& path) {
     return last;
 }
 
+// A trial interrupted after a checkpoint continues from it.
+bool resumable(const std::string& dir) { return file_exists(checkpoint_path(dir)) && file_exists(dir + "/config.toml"); }
+
 pid_t start_trial(const std::string& exe, const std::string& config, const std::string& dir, const Trial& t) {
     // Trials skip their own report; the search reports its best trials together.
-    std::vector<std::string> args = {exe, "train", "--config", config, "--out", dir, "--quiet", "--no-report"};
-    for (const auto& o : t.overrides) args.insert(args.end(), {"--set", o});
+    std::vector<std::string> args = {exe, "train", "--quiet", "--no-report"};
+    if (resumable(dir)) {
+        args.insert(args.end(), {"--resume", dir});
+    } else {
+        args.insert(args.end(), {"--config", config, "--out", dir});
+        for (const auto& o : t.overrides) args.insert(args.end(), {"--set", o});
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -70,31 +82,50 @@ pid_t start_trial(const std::string& exe, const std::string& config, const std::
     return pid;
 }
 
+// Whether a trial's process ended by a signal, or stopped on one with its checkpoint written.
+bool interrupted(int status) {
+    if (WIFSIGNALED(status)) return true;
+    return WIFEXITED(status) && (WEXITSTATUS(status) == 128 + SIGINT || WEXITSTATUS(status) == 128 + SIGTERM);
+}
+
 // Runs the pending trials, `workers` at a time. A trial killed by a signal (Ctrl-C) is
-// left pending so a resumed search runs it again; any other failure is recorded.
+// left pending so a resumed search runs it again; any other failure is recorded. When the
+// search itself gets SIGINT or SIGTERM (`stop`), it passes the signal on to the running
+// trials, starts no more and waits for them, so no trial outlives the search.
 void run_trials(const SearchPlan& plan, const std::vector<const Trial*>& pending, const std::string& config,
-                const std::string& out, int workers) {
+                const std::string& out, int workers, const volatile std::sig_atomic_t* stop) {
     const std::string exe = self_executable();
     std::map<pid_t, const Trial*> running;
     std::size_t next = 0, finished = 0;
-    while (next < pending.size() || !running.empty()) {
-        while (next < pending.size() && static_cast<int>(running.size()) < workers) {
+    bool forwarded = false;
+    while ((next < pending.size() && !*stop) || !running.empty()) {
+        while (!*stop && next < pending.size() && static_cast<int>(running.size()) < workers) {
             const Trial* t = pending[next++];
             const std::string dir = out + "/" + t->id;
             make_directories(dir);
+            if (resumable(dir)) std::printf("%s: resuming from its checkpoint\n", t->id.c_str());
+            std::fflush(stdout);
             running[start_trial(exe, config, dir, *t)] = t;
         }
+        if (*stop && !forwarded) {
+            for (const auto& [child, trial] : running) kill(child, *stop);
+            forwarded = true;
+        }
+        // Polled, so a signal that lands just before the wait is seen within 20 ms.
         int status = 0;
-        const pid_t pid = waitpid(-1, &status, 0);
+        const pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid == 0 || (pid < 0 && errno == EINTR)) {
+            usleep(20000);
+            continue;
+        }
         if (pid < 0) break;
         const Trial* t = running.at(pid);
         running.erase(pid);
         ++finished;
         const std::string dir = out + "/" + t->id;
-        const bool interrupted = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 130);
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
             std::printf("[%zu/%zu] %s done\n", finished, pending.size(), t->id.c_str());
-        } else if (interrupted) {
+        } else if (interrupted(status)) {
             std::printf("[%zu/%zu] %s interrupted (left for a resumed search)\n", finished, pending.size(), t->id.c_str());
         } else {
             write_file_atomic(dir + "/failed.txt", last_line(dir + "/train.log") + "\n");
@@ -227,7 +258,9 @@ int search_command(const SearchOptions& options) {
     std::printf("search %s: %zu trials (%s), %zu to run, %d worker%s, results in %s\n", stem.c_str(),
                 plan.trials.size(), plan.mode.c_str(), pending.size(), workers, workers == 1 ? "" : "s", out.c_str());
     std::fflush(stdout);
-    run_trials(plan, pending, config, out, workers);
+    const volatile std::sig_atomic_t* stop = catch_interrupts();
+    run_trials(plan, pending, config, out, workers, stop);
+    release_interrupts();
 
     std::vector<TrialResult> rows;
     for (const auto& t : plan.trials) rows.push_back(collect(plan, t, out));
@@ -268,6 +301,7 @@ int search_command(const SearchOptions& options) {
     const long failed = std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.status == "failed"; });
     const long left = std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.status == "pending"; });
     if (left) std::printf("%ld trials not finished: run the same command again to resume\n", left);
+    if (*stop) return 128 + *stop;
     return failed == static_cast<long>(rows.size()) || left ? 1 : 0;
 }
 

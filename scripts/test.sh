@@ -2,7 +2,8 @@
 # Installs what the tests need, fetches MNIST, builds, and runs every test through ctest:
 # first the Release build in build/, then the sanitizer build (scripts/sanitize_build.sh:
 # clang, ASan + UBSan + libFuzzer) in build-sanitize/, with the unit tests under the
-# sanitizers and the fuzz smoke runs (label fuzz). CI runs this.
+# sanitizers and the fuzz smoke runs (label fuzz). Before each build's tests, the
+# interrupted-runs stress test (scripts/stress.sh). CI runs this.
 #   scripts/test.sh                 both
 #   scripts/test.sh --no-sanitize   the Release build's tests only (a quicker local check)
 set -euo pipefail
@@ -16,8 +17,11 @@ esac
 scripts/install_deps.sh chromium  # the browser test opens report.html in headless Chromium
 scripts/fetch_data.sh mnist
 scripts/build.sh
+scripts/stress.sh build 40
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 if [ "$sanitize" = 1 ]; then
     scripts/sanitize_build.sh
-    LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)"
+    export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
+    scripts/stress.sh build-sanitize 12
+    ctest --test-dir build-sanitize --output-on-failure -j "$(nproc)"
 fi

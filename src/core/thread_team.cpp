@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mlp/error.hpp"
+#include "mlp/signals.hpp"
 
 namespace mlp {
 namespace {
@@ -125,7 +126,11 @@ struct Team {
         const bool pin = pinning_enabled();
         if (n > 1 && pin) pin_to(0);
         const int seen = generation.load();
+        // Workers inherit a mask that blocks asynchronous signals: they run oneDNN's kernels,
+        // which must never be interrupted on their own stack (signals.hpp).
+        const sigset_t mask = block_asynchronous_signals();
         for (int rank = 1; rank < n; ++rank) workers.emplace_back([this, rank, seen, pin] { worker(rank, seen, pin); });
+        restore_signal_mask(mask);
     }
 
     void run(detail::TeamFn f, void* ctx) {

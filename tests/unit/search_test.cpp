@@ -4,6 +4,7 @@
 #include "mlp/error.hpp"
 #include "mlp/file.hpp"
 #include "search.hpp"
+#include "mlp_process.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
@@ -86,6 +87,37 @@ TEST(SearchCommand, RecordsAFailedTrialAndResumes) {
     const auto second = test::run(test::mlp_binary() + " search --config " + dir + "/tiny.toml --out " + out);
     EXPECT_NE(second.output.find("2 trials (grid), 1 to run"), std::string::npos) << second.output;
     EXPECT_TRUE(file_exists(out + "/trial-000/metrics.json"));
+}
+
+
+// Issue 23: SIGTERM to the search alone (not its process group) used to leave its trials
+// running as orphans, and a trial stopped by SIGTERM (exit 143) was recorded as failed.
+TEST(Issue23, ASignalToTheSearchStopsItsTrialsWhichTheNextSearchResumes) {
+    const test::TempDir tmp;
+    write_file_atomic(tmp / "slow.toml",
+                      "[data]\ndir = \"data/mnist\"\nvalidation = 500\ntrain_size = 20000\n"
+                      "[model]\nhidden = [64]\n[train]\nepochs = 3\nbatch_size = 20\ncheckpoint_every = 20\n"
+                      "[search]\nworkers = 1\n[search.grid]\n\"train.seed\" = [1, 2]\n");
+    const std::string out = tmp / "out";
+    test::Finished stopped;
+    {
+        test::MlpProcess search({"search", "--config", tmp / "slow.toml", "--out", out}, tmp / "first");
+        for (int i = 0; i < 3000 && search.running() && !file_exists(out + "/trial-000/checkpoint.bin"); ++i)
+            usleep(10000);
+        search.send(SIGTERM);
+        stopped = search.wait();
+    }
+    ASSERT_EQ(stopped.exit_code, 128 + SIGTERM) << stopped.out << stopped.err;
+    EXPECT_NE(stopped.out.find("trial-000 interrupted (left for a resumed search)"), std::string::npos) << stopped.out;
+    EXPECT_NE(read_text(out + "/trial-000/train.log").find("interrupted by SIGTERM"), std::string::npos);
+    EXPECT_FALSE(file_exists(out + "/trial-000/failed.txt"));
+    EXPECT_FALSE(file_exists(out + "/trial-001")) << "a trial started after the signal";
+    const test::Finished resumed = test::run_mlp({"search", "--config", tmp / "slow.toml", "--out", out}, tmp / "second");
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+    EXPECT_NE(resumed.out.find("2 trials (grid), 2 to run"), std::string::npos) << resumed.out;
+    EXPECT_NE(resumed.out.find("trial-000: resuming from its checkpoint"), std::string::npos) << resumed.out;
+    EXPECT_TRUE(file_exists(out + "/trial-000/metrics.json"));
+    EXPECT_TRUE(file_exists(out + "/trial-001/metrics.json"));
 }
 
 }  // namespace
