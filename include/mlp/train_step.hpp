@@ -1,5 +1,7 @@
 // One optimisation step on a batch: gathering it, forward, loss, backward, L2 and the
-// optimizer's update, on one thread or shared over the thread team.
+// optimizer's update, on one thread or shared over the thread team. A schedule only: the
+// layer maths is dense.hpp's, activation.hpp's and softmax_cross_entropy.hpp's, called on
+// each rank's slices; what is its own is who runs which slice and the sums across ranks.
 //
 // Shared, every hidden layer's units are cut into one fixed slice per rank (16-aligned),
 // and rank r computes and updates only what belongs to its units: the columns of W_l and

@@ -7,8 +7,6 @@
 
 #include "mlp/activation.hpp"
 #include "mlp/dense.hpp"
-#include "mlp/gemm.hpp"
-#include "mlp/pointwise.hpp"
 #include "mlp/thread_team.hpp"
 
 namespace mlp {
@@ -279,10 +277,10 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
             copy_rows(other.act + o.A, o.w, in + o.c0, layer.in, B, o.w);
         }
     }
-    const Pointwise f = pointwise_of(net_.architecture().activation);
     if (s.w > 0)
-        gemm_bias_act(B, s.w, layer.in, in, layer.in, sh.w + s.W, s.w, layer.has_bias ? sh.w + s.b : nullptr,
-                      act + s.Z, s.w, &f, act + s.A, s.w);
+        dense_activation_forward<float>(ConstView<float>(in, B, layer.in), ConstView<float>(sh.w + s.W, layer.in, s.w),
+                                        layer.has_bias ? sh.w + s.b : nullptr, MatrixView<float>(act + s.Z, B, s.w),
+                                        net_.architecture().activation, MatrixView<float>(act + s.A, B, s.w));
     if (l != net_.layers() - 2) return;
 
     const LayerLayout& out = net_.layout().layers.back();
@@ -290,7 +288,8 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
     float* logits = act + sh.logits;
     const float* bias = rank == 0 && out.has_bias ? sh.w + sh.b_out : nullptr;
     if (s.w > 0) {
-        gemm_bias_act(B, K, s.w, act + s.A, s.w, sh.w + sh.W_out, K, bias, logits, K, nullptr, nullptr, 0);
+        dense_forward<float>(ConstView<float>(act + s.A, B, s.w), ConstView<float>(sh.w + sh.W_out, s.w, K), bias,
+                             MatrixView<float>(logits, B, K));
         return;
     }
     for (int i = 0; i < B; ++i)
@@ -310,12 +309,13 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
     const float* w = sh.w;
     if (l == net_.layers() - 2) {
         const int K = layout.layers.back().out;
-        const float* dz_out = output_dz(ws, rank);
-        if (s.w > 0) {
-            gemm(true, false, s.w, K, B, 1.0f, act + s.A, s.w, dz_out, K, 0.0f, g + sh.W_out, K);
-            gemm(false, true, B, s.w, K, 1.0f, dz_out, K, w + sh.W_out, K, 0.0f, dz, s.w);
-        }
-        if (rank == 0 && layout.layers.back().has_bias) column_sums(ConstView<float>(dz_out, B, K), g + sh.b_out);
+        const ConstView<float> dz_out(output_dz(ws, rank), B, K);
+        float* db_out = rank == 0 && layout.layers.back().has_bias ? g + sh.b_out : nullptr;
+        if (s.w > 0)
+            dense_backward<float>(ConstView<float>(act + s.A, B, s.w), ConstView<float>(w + sh.W_out, s.w, K), dz_out,
+                                  MatrixView<float>(g + sh.W_out, s.w, K), db_out, MatrixView<float>(dz, B, s.w));
+        else if (db_out)
+            column_sums(dz_out, db_out);
     } else if (l == shared_ - 1) {  // from the layers above, run on the caller
         const int width = layout.layers[l + 1].in;
         copy_rows(shards_[0].act + shards_[0].grad_in + s.c0, width, dz, s.w, B, s.w);
@@ -341,9 +341,9 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
     activation_backward<float>(net_.architecture().activation, ConstView<float>(act + s.Z, B, s.w),
                                ConstView<float>(act + s.A, B, s.w), dZ, dZ);
     const float* in = l == 0 ? input(ws, rank) : act + s.in;
-    gemm(true, false, layer.in, s.w, B, 1.0f, in, layer.in, dz, s.w, 0.0f, g + s.W, s.w);
-    if (layer.has_bias) column_sums(ConstView<float>(dz, B, s.w), g + s.b);
-    if (partial) gemm(false, true, B, layer.in, s.w, 1.0f, dz, s.w, w + s.W, s.w, 0.0f, partial, layer.in);
+    dense_backward<float>(ConstView<float>(in, B, layer.in), ConstView<float>(w + s.W, layer.in, s.w), dZ,
+                          MatrixView<float>(g + s.W, layer.in, s.w), layer.has_bias ? g + s.b : nullptr,
+                          partial ? MatrixView<float>(partial, B, layer.in) : MatrixView<float>());
 }
 
 // The update of what this rank owns in hidden layer l (and, for the last, of its rows of
