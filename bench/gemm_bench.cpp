@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
         if (!std::strcmp(argv[i], "--quick")) quick = true;
         else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
     }
-    mlp::set_gemm_threads(threads);
+    mlp::ThreadTeam team(threads);
     libxsmm_init();
     Blis blis;
     bench::print_machine();
@@ -98,9 +98,9 @@ int main(int argc, char** argv) {
     }
 
     std::vector<std::pair<std::string, GemmFn>> backends;
-    auto via = [](mlp::GemmBackend b) {
-        return [b](const Shape& s, const float* A, const float* B, float* C) {
-            mlp::gemm(b, s.ta, s.tb, s.M, s.N, s.K, 1.0f, A, lda_of(s), B, ldb_of(s), 0.0f, C, s.N);
+    auto via = [&team](mlp::GemmBackend b) {
+        return [&team, b](const Shape& s, const float* A, const float* B, float* C) {
+            mlp::gemm(mlp::Context{&team, b}, s.ta, s.tb, s.M, s.N, s.K, 1.0f, A, lda_of(s), B, ldb_of(s), 0.0f, C, s.N);
             return true;
         };
     };

@@ -93,18 +93,17 @@ double measure_peak(int threads) {
     bench::fill_random(A, 3), bench::fill_random(B, 4);
     const double flop = 2.0 * n * n * n;
     double best = 0.0;
-    set_gemm_threads(threads);
+    ThreadTeam team(threads);
     std::vector<std::pair<std::string, GemmBackend>> backends = {{"onednn", GemmBackend::onednn}};
     if (avx512_supported()) backends.push_back({"own", GemmBackend::own});
     for (auto& [name, backend] : backends) {
         const double s = bench::median_seconds(
-            [&] { gemm(backend, false, false, n, n, n, 1.0f, A.data(), n, B.data(), n, 0.0f, C.data(), n); }, flop, 5,
+            [&] { gemm(Context{&team, backend}, false, false, n, n, n, 1.0f, A.data(), n, B.data(), n, 0.0f, C.data(), n); }, flop, 5,
             0.0);
         std::printf("  %-28s %d thread%s  %7.1f GFLOP/s\n", (name + " (team)").c_str(), threads,
                     threads > 1 ? "s" : " ", flop / s * 1e-9);
         best = std::max(best, flop / s * 1e-9);
     }
-    set_gemm_threads(1);
     omp_set_num_threads(threads);
     const double s = bench::median_seconds(
         [&] { dnnl_sgemm('N', 'N', n, n, n, 1.0f, A.data(), n, B.data(), n, 0.0f, C.data(), n); }, flop, 5, 0.0);
@@ -117,7 +116,8 @@ double measure_peak(int threads) {
 // The float network's loss and gradients on one batch against the double network with the
 // same weights: the fast kernels must agree with the reference before anything is timed.
 bool check_against_reference(const Config& c, const DataSplits& data, int threads) {
-    set_gemm_threads(threads);
+    ThreadTeam team(threads);
+    const Context ctx{&team};
     const int B = std::min(c.batch, 64);
     const Architecture arch = architecture(c);
     Network<float> net(arch);
@@ -143,10 +143,10 @@ bool check_against_reference(const Config& c, const DataSplits& data, int thread
     }
     // The training step with lr 0: the shared step on 2 threads, and the gradients it leaves.
     Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    TrainStep step(net, optimizer, 0.0);
+    TrainStep step(ctx, net, optimizer, 0.0);
     const LossResult fast = step.run(ws, B, 0.0).loss;
     step.sync();
-    const LossResult slow = ref.forward_backward(wsd, B);
+    const LossResult slow = ref.forward_backward(Context{}, wsd, B);
     double worst = std::abs(fast.loss - slow.loss) / std::abs(slow.loss);
     for (int l = 0; l < net.layers(); ++l) {
         const auto g = net.weight(std::as_const(net.grads), l);
@@ -168,17 +168,18 @@ bool check_against_reference(const Config& c, const DataSplits& data, int thread
 struct TrainState {
     const DataSplits& data;
     int B;
+    ThreadTeam team;
     Network<float> net;
     Workspace<float> ws;
     Optimizer optimizer;
-    TrainStep step{net, optimizer, 0.0};
+    TrainStep step{Context{&team}, net, optimizer, 0.0};
     long S;
     std::vector<int> order;
     Rng shuffle = Rng::for_purpose(1, "shuffle");
     long cursor = 0;
 
-    TrainState(const Config& c, const DataSplits& d)
-        : data(d), B(c.batch), net(architecture(c)), ws(net.layout(), c.batch),
+    TrainState(const Config& c, const DataSplits& d, int threads)
+        : data(d), B(c.batch), team(threads), net(architecture(c)), ws(net.layout(), c.batch),
           optimizer(OptimizerSettings{}, net.params.size()), S((d.train.size() + c.batch - 1) / c.batch),
           order(d.train.size()) {
         Rng rng(1);
@@ -203,8 +204,7 @@ struct TrainState {
 // target_s (at most one epoch, at least one step), each starting with a reshuffle; the
 // median seconds per step times the steps of a full epoch.
 double time_training(const Config& c, const DataSplits& data, int threads, double target_s) {
-    set_gemm_threads(threads);
-    TrainState run(c, data);
+    TrainState run(c, data, threads);
     run.steps(std::min<long>(run.S, 20));
     // Probe: 1, 2, 4, ... steps until one probe run takes 50 ms or an epoch.
     double t0 = 0, per_step = 0;
@@ -228,7 +228,8 @@ double time_training(const Config& c, const DataSplits& data, int threads, doubl
 // Inference through Network::forward (what `mlp eval` and `mlp predict` run per batch) on gathered rows:
 // seconds per batch of B, median of 5 runs.
 double time_inference(const DataSplits& data, int B, int threads) {
-    set_gemm_threads(threads);
+    ThreadTeam team(threads);
+    const Context ctx{&team};
     Config c{"784-512-10", {512}, ActivationKind::sigmoid, B, false};
     Network<float> net(architecture(c));
     Rng rng(1);
@@ -242,7 +243,7 @@ double time_inference(const DataSplits& data, int B, int threads) {
         [&] {
             at = (at + B) % (long(order.size()) - B);
             gather_batch(data.test, order.data() + at, B, data.normalizer, ws.input, ws.labels.data());
-            const auto logits = net.forward(ws, B);
+            const auto logits = net.forward(ctx, ws, B);
             sink = sink + logits.row(0)[0];
         },
         0.0, 5, 0.05);
@@ -266,7 +267,7 @@ int main(int argc, char** argv) {
         bench::print_machine();
         std::printf("libraries: %s | %s | mlp %s, kernels for %s, gemm %s\n", bench::dnnl_version().c_str(),
                     bench::openblas_version().c_str(), kVersion, isa_name(cpu_isa()).c_str(),
-                    gemm_backend_name().c_str());
+                    gemm_backend_name(GemmBackend::automatic).c_str());
         json("{\"kind\":\"machine\",\"cpu\":\"%s\",\"isa\":\"%s\"}", bench::cpu_description().c_str(),
              isa_name(cpu_isa()).c_str());
 
@@ -291,8 +292,7 @@ int main(int argc, char** argv) {
         {
             const Config c = configs(true).front();
             const double before = bench::current_rss_mib();
-            set_gemm_threads(2);
-            TrainState run(c, data);
+            TrainState run(c, data, 2);
             std::vector<double> rss;
             for (int e = 0; e < (quick ? 3 : 10); ++e) {
                 run.steps(run.S);

@@ -27,9 +27,10 @@ int eval_command(const EvalOptions& options) {
                 std::to_string(data.test_data->features) + " features");
     const Subset& subset = options.split == "train" ? data.train : options.split == "val" ? data.validation : data.test;
     require(subset.size() > 0, "the " + options.split + " split is empty for this config");
-    set_gemm_threads(options.threads);
+    ThreadTeam team(options.threads);
+    const Context ctx{&team};
     Workspace<float> ws(net->layout(), 1000);
-    const Evaluation e = evaluate(*net, ws, subset, info.normalizer, true);
+    const Evaluation e = evaluate(ctx, *net, ws, subset, info.normalizer, true);
     std::printf("split: %s (%d rows)\nloss: %.6f\naccuracy: %.4f\n", options.split.c_str(), e.count, e.loss,
                 e.accuracy);
     if (!options.json.empty()) {

@@ -41,7 +41,7 @@ int gradcheck_command(const GradcheckOptions& options) {
     settings.samples_per_tensor = options.samples;
     settings.l2 = config.train.l2;
     settings.seed = config.train.seed;
-    const auto rows = gradcheck(net, ws.input.top(B), ws.labels.data(), settings);
+    const auto rows = gradcheck(Context{nullptr, parse_gemm_backend(config.gemm)}, net, ws.input.top(B), ws.labels.data(), settings);
     std::printf("gradcheck: %s, activation %s, bias %s, batch %d, h = %g\n", config.name.c_str(),
                 config.model.activation.c_str(), config.model.bias.c_str(), B, settings.step);
     std::printf("%-8s %8s %8s %14s %14s  %s\n", "tensor", "checked", "skipped", "error(double)", "error(float)", "result");

@@ -68,7 +68,6 @@ std::string summary_md(const std::vector<GradientCostRow>& rows, const GradientC
 int gradient_cost_command(const GradientCostOptions& o) {
     require(!o.depths.empty() && !o.widths.empty(), "--depths and --widths need at least one value each");
     // One thread: the sweep compares two ways of computing a gradient, not thread pools.
-    set_gemm_threads(1);
     std::vector<GradientCostRow> rows;
     for (int d : o.depths) rows.push_back(measure(o, "depth", d, o.fixed_width));
     for (int w : o.widths) rows.push_back(measure(o, "width", o.fixed_depth, w));

@@ -89,7 +89,8 @@ int predict_command(const PredictOptions& options) {
     }
     std::printf("model: %s (%d inputs, %d classes)\n", model_path(options.model).c_str(), D, K);
     const int max_batch = 256;
-    set_gemm_threads(options.threads);
+    ThreadTeam team(options.threads);
+    const Context ctx{&team};
     Workspace<float> ws(net->layout(), max_batch);
     std::vector<float> probabilities(std::size_t(max_batch) * K);
     for (const std::string& path : options.inputs) {
@@ -111,7 +112,7 @@ int predict_command(const PredictOptions& options) {
             const int B = std::min(max_batch, data.rows - start);
             gather_batch(all, all.indices.data() + start, B, info.normalizer, ws.input, ws.labels.data());
             MatrixView<float> P(probabilities.data(), B, K);
-            softmax<float>(net->forward(ws, B), P);
+            softmax<float>(net->forward(ctx, ws, B), P);
             for (int i = 0; i < B; ++i) {
                 const float* p = P.row(i);
                 std::vector<int> order(K);

@@ -43,7 +43,7 @@ nlohmann::json metrics_json(const Config& config, const Network<float>& net, con
     m["seconds"] = result.seconds;
     m["seed"] = config.train.seed;
     m["threads"] = config.train.threads;
-    m["gemm"] = gemm_backend_name();
+    m["gemm"] = config.gemm;
     m["version"] = kVersion;
     m["splits"] = {{"train", evaluation_json(train)}, {"val", evaluation_json(val)}, {"test", evaluation_json(test)}};
     m["confusion_test"] = test.confusion;
@@ -91,7 +91,6 @@ int train_command(const TrainOptions& options) {
         checkpoint = std::make_unique<Checkpoint>(load_checkpoint(file));
     }
     const Config config = load_config(resuming ? options.resume + "/config.toml" : options.config, options.overrides);
-    set_gemm_backend(config.gemm);
     const DataSplits data = load_data(config.data);
     const Dataset& train_data = *data.train_data;
     Network<float> net(architecture_of(config, train_data.features, train_data.classes));
@@ -108,7 +107,9 @@ int train_command(const TrainOptions& options) {
     std::filesystem::remove(checkpoint_path(out) + ".tmp");  // left by a process killed mid-write
     write_file_atomic(out + "/config.toml", resolved_toml(config));
 
-    Trainer trainer(net, config.train, data);
+    TrainSettings settings = config.train;
+    settings.gemm = parse_gemm_backend(config.gemm);
+    Trainer trainer(net, settings, data);
     if (checkpoint) trainer.resume(*checkpoint);
     if (!options.quiet) {
         std::fprintf(stderr, "training %s: %zu parameters, %d train / %d val / %d test rows, run directory %s\n",
@@ -165,9 +166,10 @@ int train_command(const TrainOptions& options) {
     }
 
     Workspace<float>& ws = trainer.eval_workspace();
-    const Evaluation train = evaluate(net, ws, data.train, data.normalizer);
-    const Evaluation val = evaluate(net, ws, data.validation, data.normalizer);
-    const Evaluation test = evaluate(net, ws, data.test, data.normalizer, true);
+    const Context& ctx = trainer.context();
+    const Evaluation train = evaluate(ctx, net, ws, data.train, data.normalizer);
+    const Evaluation val = evaluate(ctx, net, ws, data.validation, data.normalizer);
+    const Evaluation test = evaluate(ctx, net, ws, data.test, data.normalizer, true);
     write_file_atomic(out + "/history.csv", history_csv(result.history));
     save_model(out + "/model.safetensors", net, ModelInfo{data.normalizer, train_data.class_names, train_data.image_shape});
     write_file_atomic(out + "/metrics.json", metrics_json(config, net, data, result, train, val, test).dump(2) + "\n");

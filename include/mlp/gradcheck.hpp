@@ -27,8 +27,8 @@ struct GradcheckRow {
     bool passed = false;
 };
 
-// Checks every tensor of net on the batch X (B, D) with labels.
-std::vector<GradcheckRow> gradcheck(const Network<float>& net, ConstView<float> X, const int* labels,
+// Checks every tensor of net on the batch X (B, D) with labels; the float engine runs on ctx.
+std::vector<GradcheckRow> gradcheck(const Context& ctx, const Network<float>& net, ConstView<float> X, const int* labels,
                                     const GradcheckSettings& settings);
 
 }  // namespace mlp

@@ -15,7 +15,7 @@ struct Evaluation {
 };
 
 // Runs the subset through the network in batches of ws.max_batch, in index order.
-Evaluation evaluate(const Network<float>& net, Workspace<float>& ws, const Subset& subset, const Normalizer& norm,
+Evaluation evaluate(const Context& ctx, const Network<float>& net, Workspace<float>& ws, const Subset& subset, const Normalizer& norm,
                     bool with_confusion = false);
 
 }  // namespace mlp

@@ -6,6 +6,7 @@
 
 #include "mlp/architecture.hpp"
 #include "mlp/buffer.hpp"
+#include "mlp/context.hpp"
 #include "mlp/softmax_cross_entropy.hpp"
 
 namespace mlp {
@@ -39,14 +40,15 @@ public:
 
     // Forward pass on the first B rows of ws.input; returns the logits (B, K). From layer
     // `first` on, the input is the first B rows of ws.A[first − 1] instead.
-    ConstView<T> forward(Workspace<T>& ws, int B, int first = 0) const;
+    ConstView<T> forward(const Context& ctx, Workspace<T>& ws, int B, int first = 0) const;
     // Forward, loss against ws.labels, and backward; overwrites grads. Large products are
-    // split over the thread team by gemm(); with our kernel the bits do not depend on it.
+    // split over ctx's team by gemm(); with our kernel the bits do not depend on it.
     // With first > 0, only layers [first, L), on ws.A[first − 1]: their grads are written
     // and dL/dA_{first−1} (B × layers[first].in, not aliasing ws) goes to input_grad.
-    LossResult forward_backward(Workspace<T>& ws, int B, int first = 0, MatrixView<T> input_grad = {});
+    LossResult forward_backward(const Context& ctx, Workspace<T>& ws, int B, int first = 0,
+                                MatrixView<T> input_grad = {});
     // Forward and loss only.
-    LossResult evaluate(Workspace<T>& ws, int B) const;
+    LossResult evaluate(const Context& ctx, Workspace<T>& ws, int B) const;
 
     Buffer<T> params;
     Buffer<T> grads;

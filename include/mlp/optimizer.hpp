@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mlp/buffer.hpp"
+#include "mlp/context.hpp"
 
 namespace mlp {
 
@@ -35,8 +36,8 @@ struct OptimizerSettings {
 class Optimizer {
 public:
     Optimizer(const OptimizerSettings& settings, std::size_t size);
-    // Returns false when an updated parameter is NaN or Inf.
-    bool step(Buffer<float>& params, const Buffer<float>& grads, double lr);
+    // Returns false when an updated parameter is NaN or Inf. Large buffers split over ctx's team.
+    bool step(const Context& ctx, Buffer<float>& params, const Buffer<float>& grads, double lr);
     void begin_step(double lr);
     // Updates params[offset, offset + n) with gradient g + decay·w (decay = 2λ for L2 on
     // weights, else 0); grads are left as they are. Returns false when an updated

@@ -61,8 +61,9 @@ struct StepResult {
 
 class TrainStep {
 public:
-    // l2: λ in λ·Σ‖W‖² (weights only). Keeps references to net and optimizer.
-    TrainStep(Network<float>& net, Optimizer& optimizer, double l2);
+    // l2: λ in λ·Σ‖W‖² (weights only). Keeps a copy of ctx and references to net and optimizer; shares
+    // the step over ctx's team where that pays.
+    TrainStep(const Context& ctx, Network<float>& net, Optimizer& optimizer, double l2);
     // The step on the B rows that `rows` names, with step size lr; the batch lands in
     // ws.input and ws.labels, its gradients (without L2) in net.grads (after sync() when
     // shared).
@@ -114,6 +115,7 @@ private:
     void backward_hidden(Workspace<float>& ws, int l, int rank, int B);
     bool update_slice(int l, int rank);
 
+    Context ctx_;
     Network<float>& net_;
     Optimizer& optimizer_;
     float decay_;  // 2λ

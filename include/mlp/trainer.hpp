@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mlp/context.hpp"
 #include "mlp/data_source.hpp"
 #include "mlp/error.hpp"
 #include "mlp/metrics.hpp"
@@ -38,7 +39,8 @@ struct TrainSettings {
     int validations_per_epoch = 5;
     int patience = 0;       // validation checks without a new best val loss before stopping; 0 → never stop
     std::uint64_t seed = 0;
-    int threads = 1;
+    int threads = 1;        // the size of the team the Trainer runs on
+    GemmBackend gemm = GemmBackend::automatic;
     bool full_train_metrics = false;  // train loss/acc over the whole train split at each check
     long checkpoint_every = 0;        // steps between checkpoints; 0 → only at epoch ends
     DivergencePolicy on_divergence = DivergencePolicy::stop;
@@ -133,6 +135,8 @@ public:
     // The run as it stands now.
     Checkpoint checkpoint() const;
     const TrainState& state() const { return state_; }
+    // Its team (settings.threads) and GEMM backend, for evaluating the trained network.
+    const Context& context() const { return ctx_; }
     long steps_per_epoch() const { return steps_per_epoch_; }
     Workspace<float>& eval_workspace() { return eval_ws_; }
 
@@ -149,6 +153,8 @@ private:
     Network<float>& net_;
     TrainSettings settings_;
     const DataSplits& data_;
+    ThreadTeam team_;
+    Context ctx_;
     Optimizer optimizer_;
     TrainStep step_;
     Workspace<float> ws_;

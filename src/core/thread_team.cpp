@@ -1,4 +1,4 @@
-// The thread team: workers wait on a generation counter (spin, then futex sleep through
+// Thread teams: workers wait on a generation counter (spin, then futex sleep through
 // std::atomic::wait), then claim the published job's parts through a tagged ticket.
 #include "mlp/thread_team.hpp"
 
@@ -53,11 +53,13 @@ void pin_to(int index) {
 
 thread_local bool t_in_job = false;
 
+}  // namespace
+
 // A job is cut into `size` parts, part p being what rank p of a full team would run. Any
 // thread may run any part: the caller takes part 0 and then whatever no worker has
 // claimed, so a worker the OS has not scheduled (a busy machine) costs nothing but the
 // parallelism. Results depend on the parts, never on which thread ran them.
-struct Team {
+struct ThreadTeam::Workers {
     int size = 1;
     std::vector<std::thread> workers;
     std::atomic<int> generation{0};  // bumped once per job; 32 bits so wait() is a plain futex
@@ -67,10 +69,10 @@ struct Team {
     std::atomic<int> finished{0};    // parts of the current job completed
     std::atomic<int> sleepers{0};
     std::atomic<bool> quit{false};
-    detail::TeamFn fn = nullptr;
+    Fn fn = nullptr;
     void* context = nullptr;
 
-    ~Team() { stop(); }
+    ~Workers() { stop(); }
 
     void stop() {
         if (workers.empty()) return;
@@ -133,7 +135,7 @@ struct Team {
         restore_signal_mask(mask);
     }
 
-    void run(detail::TeamFn f, void* ctx) {
+    void run(Fn f, void* ctx) {
         fn = f;
         context = ctx;
         finished.store(0, std::memory_order_relaxed);
@@ -154,20 +156,25 @@ struct Team {
     }
 };
 
-Team& team() {
-    static Team t;
-    return t;
+ThreadTeam::ThreadTeam(int size) : workers_(std::make_unique<Workers>()) {
+    require(size >= 1 && size <= 256, "threads must be in 1..256, got " + std::to_string(size));
+    if (size > 1) workers_->start(size);
 }
 
-}  // namespace
+ThreadTeam::~ThreadTeam() = default;
 
-void set_team_size(int n) {
-    require(n >= 1 && n <= 256, "threads must be in 1..256, got " + std::to_string(n));
-    require(!t_in_job, "set_team_size called from inside a team job");
-    if (n != team().size) team().start(n);
+int ThreadTeam::size() const { return workers_->size; }
+
+void ThreadTeam::run_raw(Fn fn, void* context) {
+    if (workers_->size == 1 || t_in_job) {
+        const bool was = t_in_job;
+        t_in_job = true;
+        fn(context, 0, 1);
+        t_in_job = was;
+        return;
+    }
+    workers_->run(fn, context);
 }
-
-int team_size() { return team().size; }
 
 bool in_team_job() { return t_in_job; }
 
@@ -177,19 +184,4 @@ Range split_range(long n, int parts, int p, long align) {
     return {begin < n ? begin : n, end < n ? end : n};
 }
 
-namespace detail {
-
-void team_run_raw(TeamFn fn, void* context) {
-    Team& t = team();
-    if (t.size == 1 || t_in_job) {
-        const bool was = t_in_job;
-        t_in_job = true;
-        fn(context, 0, 1);
-        t_in_job = was;
-        return;
-    }
-    t.run(fn, context);
-}
-
-}  // namespace detail
 }  // namespace mlp

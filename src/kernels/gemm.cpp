@@ -1,25 +1,22 @@
 // gemm() dispatch to our AVX-512 kernel, oneDNN's dnnl_sgemm or OpenBLAS's cblas_sgemm, and
-// the double path (cblas_dgemm) used by gradient checks. Kernel choice lives here and
-// nowhere else.
+// the double path (cblas_dgemm) used by gradient checks; the split of large products over
+// the caller's team. Kernel choice lives here and nowhere else.
 #include "mlp/gemm.hpp"
 
 #include <cblas.h>
 #include <dnnl.h>
 #include <omp.h>
 
+#include <mutex>
 #include <vector>
 
 #include "mlp/error.hpp"
 #include "mlp/gemm_kernels.hpp"
-#include "mlp/thread_team.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 
 namespace mlp {
 namespace {
-
-GemmBackend g_backend = GemmBackend::automatic;
-int g_threads = 1;
 // Products smaller than this many multiply-adds run on one thread. A hand-off costs a
 // microsecond or two on a quiet machine and far more when the other core is busy; the
 // products of a batch-32 step (784×128×32 = 3.2·10⁶ and below, 30 µs or less) gain too
@@ -48,9 +45,21 @@ GemmBackend gemm_choice(bool trans_a, bool trans_b, int M, int N, int K) {
 
 namespace {
 
+// All parallelism is the team's: oneDNN (OpenMP) and OpenBLAS run one thread per rank.
+// omp_set_num_threads acts on the calling thread, so every thread that calls them sets it.
+void single_threaded_libraries() {
+    thread_local bool done = false;
+    if (done) return;
+    static std::once_flag blas;
+    std::call_once(blas, [] { openblas_set_num_threads(1); });
+    omp_set_num_threads(1);
+    done = true;
+}
+
 void gemm_serial(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
                  int lda, const float* B, int ldb, float beta, float* C, int ldc) {
     if (backend == GemmBackend::automatic) backend = gemm_choice(trans_a, trans_b, M, N, K);
+    single_threaded_libraries();
     switch (backend) {
         case GemmBackend::automatic:
         case GemmBackend::onednn:
@@ -70,18 +79,20 @@ void gemm_serial(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, 
 }
 
 // Into row or column blocks of C (gemm() tries a split along K first).
-bool splits_by_blocks(int M, int N, int K) {
-    return team_size() > 1 && !in_team_job() && double(M) * N * K >= kSplitMadds && (M >= 2 || N >= 32);
+bool splits_by_blocks(const Context& ctx, int M, int N, int K) {
+    return ctx.threads() > 1 && !in_team_job() && double(M) * N * K >= kSplitMadds && (M >= 2 || N >= 32);
 }
 
 }  // namespace
 
-bool gemm_splits_k(int M, int N, int K) {
-    if (team_size() == 1 || in_team_job()) return false;
-    return M <= 2 && double(N) * K >= kSplitMatVecEntries && K >= 32 * team_size();
+bool gemm_splits_k(const Context& ctx, int M, int N, int K) {
+    if (ctx.threads() == 1 || in_team_job()) return false;
+    return M <= 2 && double(N) * K >= kSplitMatVecEntries && K >= 32 * ctx.threads();
 }
 
-bool gemm_splits(int M, int N, int K) { return gemm_splits_k(M, N, K) || splits_by_blocks(M, N, K); }
+bool gemm_splits(const Context& ctx, int M, int N, int K) {
+    return gemm_splits_k(ctx, M, N, K) || splits_by_blocks(ctx, M, N, K);
+}
 
 namespace {
 
@@ -91,13 +102,13 @@ namespace {
 // order whatever the block, so its results do not depend on the thread count; oneDNN's
 // blocking may change with the block's shape.
 template <class Block>
-void split_product(int M, int N, int K, bool may_split, const Block& block) {
-    if (!may_split || !splits_by_blocks(M, N, K)) {
+void split_product(const Context& ctx, int M, int N, int K, bool may_split, const Block& block) {
+    if (!may_split || !splits_by_blocks(ctx, M, N, K)) {
         block(0, M, 0, N);
         return;
     }
     const bool by_rows = M >= N;
-    team_run([&](int rank, int size) {
+    ctx.run([&](int rank, int size) {
         const Range r = by_rows ? split_range(M, size, rank) : split_range(N, size, rank, 16);
         if (r.begin == r.end) return;
         if (by_rows) block(int(r.begin), int(r.end), 0, N);
@@ -108,13 +119,14 @@ void split_product(int M, int N, int K, bool may_split, const Block& block) {
 // C = alpha·op(A)·op(B) + beta·C with K split over the team: rank 0 adds its part into C,
 // every other rank writes its part to a buffer of the caller's, and the parts are then
 // added to C in rank order, so the result depends on the team size but not on timing.
-void gemm_split_k(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, float alpha,
-                  const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+void gemm_split_k(const Context& ctx, GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K,
+                  float alpha, const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
     thread_local std::vector<float> parts;  // grows to the largest M·N seen, then stays
     const std::size_t part = std::size_t(M) * N;
-    if (parts.size() < part * (team_size() - 1)) parts.resize(part * (team_size() - 1));
+    const int threads = ctx.threads();
+    if (parts.size() < part * (threads - 1)) parts.resize(part * (threads - 1));
     float* others = parts.data();
-    team_run([&](int rank, int size) {
+    ctx.run([&](int rank, int size) {
         const Range r = split_range(K, size, rank, 16);
         const float* a = trans_a ? A + r.begin * lda : A + r.begin;
         const float* b = trans_b ? B + r.begin : B + r.begin * ldb;
@@ -122,7 +134,7 @@ void gemm_split_k(GemmBackend backend, bool trans_a, bool trans_b, int M, int N,
         if (rank == 0) gemm_serial(backend, trans_a, trans_b, M, N, k, alpha, a, lda, b, ldb, beta, C, ldc);
         else gemm_serial(backend, trans_a, trans_b, M, N, k, alpha, a, lda, b, ldb, 0.0f, others + (rank - 1) * part, N);
     });
-    for (int p = 1; p < team_size(); ++p)
+    for (int p = 1; p < threads; ++p)
         for (int i = 0; i < M; ++i) {
             const float* src = others + (p - 1) * part + std::size_t(i) * N;
             float* dst = C + std::size_t(i) * ldc;
@@ -149,17 +161,18 @@ void check_backend(GemmBackend backend) {
 
 }  // namespace
 
-void gemm(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
+void gemm(const Context& ctx, bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
           int lda, const float* B, int ldb, float beta, float* C, int ldc) {
     if (M == 0 || N == 0) return;
+    GemmBackend backend = ctx.backend;
     check_backend(backend);
     // Chosen on the whole product, so the kernel does not change with the thread count.
     if (backend == GemmBackend::automatic) backend = gemm_choice(trans_a, trans_b, M, N, K);
-    if (backend != GemmBackend::reference && gemm_splits_k(M, N, K)) {
-        gemm_split_k(backend, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (backend != GemmBackend::reference && gemm_splits_k(ctx, M, N, K)) {
+        gemm_split_k(ctx, backend, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    split_product(M, N, K, backend != GemmBackend::reference, [&](int i0, int i1, int j0, int j1) {
+    split_product(ctx, M, N, K, backend != GemmBackend::reference, [&](int i0, int i1, int j0, int j1) {
         const float* a = trans_a ? A + i0 : A + std::size_t(i0) * lda;
         const float* b = trans_b ? B + std::size_t(j0) * ldb : B + j0;
         gemm_serial(backend, trans_a, trans_b, i1 - i0, j1 - j0, K, alpha, a, lda, b, ldb, beta,
@@ -167,17 +180,18 @@ void gemm(GemmBackend backend, bool trans_a, bool trans_b, int M, int N, int K, 
     });
 }
 
-void gemm_bias_act(GemmBackend backend, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+void gemm_bias_act(const Context& ctx, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
                    const float* bias, float* C, int ldc, const Pointwise* f, float* Y, int ldy) {
     if (M == 0 || N == 0) return;
+    GemmBackend backend = ctx.backend;
     check_backend(backend);
     if (backend == GemmBackend::automatic) backend = gemm_choice(false, false, M, N, K);
-    if (backend != GemmBackend::reference && gemm_splits_k(M, N, K)) {
-        gemm_split_k(backend, false, false, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc);
+    if (backend != GemmBackend::reference && gemm_splits_k(ctx, M, N, K)) {
+        gemm_split_k(ctx, backend, false, false, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, ldc);
         bias_act_pass(M, N, 0, bias, C, ldc, f, Y, ldy);
         return;
     }
-    split_product(M, N, K, backend != GemmBackend::reference, [&](int i0, int i1, int j0, int j1) {
+    split_product(ctx, M, N, K, backend != GemmBackend::reference, [&](int i0, int i1, int j0, int j1) {
         const float* a = A + std::size_t(i0) * lda;
         float* c = C + std::size_t(i0) * ldc + j0;
         float* y = f ? Y + std::size_t(i0) * ldy + j0 : nullptr;
@@ -192,19 +206,10 @@ void gemm_bias_act(GemmBackend backend, int M, int N, int K, const float* A, int
     });
 }
 
-void gemm_bias_act(int M, int N, int K, const float* A, int lda, const float* B, int ldb, const float* bias, float* C,
-                   int ldc, const Pointwise* f, float* Y, int ldy) {
-    gemm_bias_act(g_backend, M, N, K, A, lda, B, ldb, bias, C, ldc, f, Y, ldy);
-}
-
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
-          const float* B, int ldb, float beta, float* C, int ldc) {
-    gemm(g_backend, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, double alpha, const double* A, int lda,
-          const double* B, int ldb, double beta, double* C, int ldc) {
+void gemm(const Context&, bool trans_a, bool trans_b, int M, int N, int K, double alpha, const double* A,
+          int lda, const double* B, int ldb, double beta, double* C, int ldc) {
     if (M == 0 || N == 0) return;
+    single_threaded_libraries();
     cblas_dgemm(CblasRowMajor, cblas_trans(trans_a), cblas_trans(trans_b), M, N, K, alpha, A, lda, B, ldb,
                 beta, C, ldc);
 }
@@ -230,21 +235,18 @@ template void gemm_reference<float>(bool, bool, int, int, int, float, const floa
 template void gemm_reference<double>(bool, bool, int, int, int, double, const double*, int, const double*,
                                      int, double, double*, int);
 
-void set_gemm_backend(const std::string& name) {
-    if (name == "auto") g_backend = GemmBackend::automatic;
-    else if (name == "onednn") g_backend = GemmBackend::onednn;
-    else if (name == "openblas") g_backend = GemmBackend::openblas;
-    else if (name == "own") {
-        require(avx512_supported(), "GEMM backend 'own' needs a CPU with AVX-512 (use auto or onednn)");
-        g_backend = GemmBackend::own;
-    } else if (name == "reference") g_backend = GemmBackend::reference;
-    else throw Error("unknown GEMM backend '" + name + "' (expected auto, onednn, openblas, own or reference)");
+GemmBackend parse_gemm_backend(const std::string& name) {
+    for (GemmBackend b : {GemmBackend::automatic, GemmBackend::onednn, GemmBackend::openblas, GemmBackend::own,
+                          GemmBackend::reference})
+        if (name == gemm_backend_name(b)) {
+            check_backend(b);
+            return b;
+        }
+    throw Error("unknown GEMM backend '" + name + "' (expected auto, onednn, openblas, own or reference)");
 }
 
-GemmBackend gemm_backend() { return g_backend; }
-
-std::string gemm_backend_name() {
-    switch (g_backend) {
+std::string gemm_backend_name(GemmBackend backend) {
+    switch (backend) {
         case GemmBackend::automatic: return "auto";
         case GemmBackend::onednn: return "onednn";
         case GemmBackend::openblas: return "openblas";
@@ -253,16 +255,5 @@ std::string gemm_backend_name() {
     }
     return "?";
 }
-
-void set_gemm_threads(int threads) {
-    require(threads >= 1, "threads must be >= 1, got " + std::to_string(threads));
-    g_threads = threads;
-    set_team_size(threads);
-    // All parallelism is the team's: oneDNN (OpenMP) and OpenBLAS run one thread per rank.
-    omp_set_num_threads(1);
-    openblas_set_num_threads(1);
-}
-
-int gemm_threads() { return g_threads; }
 
 }  // namespace mlp

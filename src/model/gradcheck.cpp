@@ -59,27 +59,27 @@ std::vector<TensorRef> tensors_of(const ParamLayout& layout) {
 
 }  // namespace
 
-std::vector<GradcheckRow> gradcheck(const Network<float>& net, ConstView<float> X, const int* labels,
+std::vector<GradcheckRow> gradcheck(const Context& ctx, const Network<float>& net, ConstView<float> X, const int* labels,
                                     const GradcheckSettings& settings) {
     const int B = X.rows;
     Network<double> dnet(net.architecture());
     copy_params(net, dnet);
     Workspace<double> dws(dnet.layout(), B);
     load_batch(dws, X, labels);
-    dnet.forward_backward(dws, B);
+    dnet.forward_backward(ctx, dws, B);
     add_l2(dnet, settings.l2);
 
     Network<float> fnet(net.architecture());
     fnet.params.copy_from(net.params);
     Workspace<float> fws(fnet.layout(), B);
     load_batch(fws, X, labels);
-    fnet.forward_backward(fws, B);
+    fnet.forward_backward(ctx, fws, B);
     add_l2(fnet, settings.l2);
 
     const bool kinked = net.architecture().activation.kind == ActivationKind::relu ||
                         net.architecture().activation.kind == ActivationKind::leaky_relu;
     auto objective = [&](std::uint64_t* signature) {
-        const double loss = dnet.evaluate(dws, B).loss + l2_penalty(dnet, settings.l2);
+        const double loss = dnet.evaluate(ctx, dws, B).loss + l2_penalty(dnet, settings.l2);
         if (signature) *signature = kink_signature(dnet, dws, B);
         return loss;
     };

@@ -2,7 +2,6 @@
 #include "mlp/network.hpp"
 
 #include "mlp/dense.hpp"
-#include "mlp/gemm.hpp"
 
 namespace mlp {
 
@@ -56,36 +55,37 @@ const T* Network<T>::bias(const Buffer<T>& flat, int l) const {
 }
 
 template <class T>
-ConstView<T> Network<T>::forward(Workspace<T>& ws, int B, int first) const {
+ConstView<T> Network<T>::forward(const Context& ctx, Workspace<T>& ws, int B, int first) const {
     ConstView<T> x = first == 0 ? ws.input.top(B) : ws.A[first - 1].top(B);
     const int L = layers();
     for (int l = first; l < L; ++l) {
         MatrixView<T> z = ws.Z[l].top(B);
         if (l == L - 1) {
-            dense_forward<T>(x, weight(params, l), bias(params, l), z);
+            dense_forward<T>(ctx, x, weight(params, l), bias(params, l), z);
             return z;
         }
-        dense_activation_forward<T>(x, weight(params, l), bias(params, l), z, arch_.activation, ws.A[l].top(B));
+        dense_activation_forward<T>(ctx, x, weight(params, l), bias(params, l), z, arch_.activation, ws.A[l].top(B));
         x = ws.A[l].top(B);
     }
     return x;
 }
 
 template <class T>
-LossResult Network<T>::evaluate(Workspace<T>& ws, int B) const {
-    ConstView<T> logits = forward(ws, B);
+LossResult Network<T>::evaluate(const Context& ctx, Workspace<T>& ws, int B) const {
+    ConstView<T> logits = forward(ctx, ws, B);
     return softmax_cross_entropy<T>(logits, ws.labels.data(), MatrixView<T>());
 }
 
 // Forward, loss and backward of the first B rows, on the calling thread (products large
-// enough split themselves over the thread team, gemm.cpp). A training step on a team is
+// enough split themselves over ctx's team, gemm.cpp). A training step on a team is
 // TrainStep's: it shares the step by hidden units, not by rows of the batch (a half-batch
 // per core was measured slower, bench/NOTES.md rows 15-17).
 template <class T>
-LossResult Network<T>::forward_backward(Workspace<T>& ws, int B, int first, MatrixView<T> input_grad) {
+LossResult Network<T>::forward_backward(const Context& ctx, Workspace<T>& ws, int B, int first,
+                                        MatrixView<T> input_grad) {
     const int L = layers();
     auto rows = [&](MatrixView<T> m) { return m.top(B); };
-    ConstView<T> logits = forward(ws, B, first);
+    ConstView<T> logits = forward(ctx, ws, B, first);
     const int K = layout_.layers.back().out;
     MatrixView<T> dz(ws.grad_a.row(0), B, K);
     LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz);
@@ -94,7 +94,7 @@ LossResult Network<T>::forward_backward(Workspace<T>& ws, int B, int first, Matr
         ConstView<T> in = l == 0 ? ConstView<T>(rows(ws.input)) : ConstView<T>(rows(ws.A[l - 1]));
         MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare, B, layout_.layers[l].in);
         if (l == first && first > 0) dx = input_grad.top(B);
-        dense_backward<T>(in, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
+        dense_backward<T>(ctx, in, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
         if (l == first) break;
         // dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1}), in place.
         activation_backward<T>(arch_.activation, rows(ws.Z[l - 1]), rows(ws.A[l - 1]), dx, dx);

@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "mlp/error.hpp"
-#include "mlp/thread_team.hpp"
 
 namespace mlp {
 
@@ -123,12 +122,12 @@ bool Optimizer::update(float* w, const float* g, float* m, float* s, long n, flo
     return update_range(rule_, decay, w, g, m, s, n);
 }
 
-bool Optimizer::step(Buffer<float>& params, const Buffer<float>& grads, double lr) {
+bool Optimizer::step(const Context& ctx, Buffer<float>& params, const Buffer<float>& grads, double lr) {
     begin_step(lr);
     const std::size_t n = params.size();
-    if (n < kSplitUpdate || team_size() == 1) return update(params, grads, 0, long(n));
+    if (n < kSplitUpdate || ctx.threads() == 1) return update(params, grads, 0, long(n));
     std::atomic<bool> finite{true};
-    team_run([&](int rank, int size) {
+    ctx.run([&](int rank, int size) {
         const Range r = split_range(long(n), size, rank, 16);
         if (!update(params, grads, std::size_t(r.begin), r.end - r.begin))
             finite.store(false, std::memory_order_relaxed);

@@ -18,7 +18,7 @@ std::vector<Prediction> predict(const Network<float>& net, const Subset& subset,
     for (int start = 0; start < N; start += ws.max_batch) {
         const int B = std::min(ws.max_batch, N - start);
         gather_batch(subset, order.data() + start, B, norm, ws.input, ws.labels.data());
-        ConstView<float> logits = net.forward(ws, B);
+        ConstView<float> logits = net.forward(Context{}, ws, B);  // a report: one thread
         for (int i = 0; i < B; ++i) {
             const float* z = logits.row(i);
             const int predicted = static_cast<int>(std::max_element(z, z + K) - z);

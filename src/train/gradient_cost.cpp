@@ -44,6 +44,7 @@ std::vector<std::size_t> parameter_offsets(const ParamLayout& layout) {
 }  // namespace
 
 GradientCost measure_gradient_cost(const Architecture& arch, const GradientCostSettings& s) {
+    const Context serial;  // both costs are measured on one thread, the course's setting
     Network<float> net(arch);
     Rng rng = Rng::for_purpose(s.seed, "gradient-cost");
     initialize(net, Init{InitScheme::he, 0.0}, rng);
@@ -55,7 +56,7 @@ GradientCost measure_gradient_cost(const Architecture& arch, const GradientCostS
     std::vector<double> times;
     for (int r = 0; r < std::max(1, s.repeats); ++r) {
         const auto start = std::chrono::steady_clock::now();
-        net.forward_backward(ws, s.batch);
+        net.forward_backward(serial, ws, s.batch);
         times.push_back(seconds_since(start));
     }
     cost.backprop_seconds = median(times);
@@ -70,9 +71,9 @@ GradientCost measure_gradient_cost(const Architecture& arch, const GradientCostS
         const std::size_t k = offsets[rng.below(offsets.size())];
         const float w = net.params[k];
         net.params[k] = w + float(s.step);
-        const double up = net.evaluate(ws, s.batch).loss;
+        const double up = net.evaluate(serial, ws, s.batch).loss;
         net.params[k] = w - float(s.step);
-        const double down = net.evaluate(ws, s.batch).loss;
+        const double down = net.evaluate(serial, ws, s.batch).loss;
         net.params[k] = w;
         const double numeric = (up - down) / (2 * s.step);
         max_diff = std::max(max_diff, std::abs(numeric - double(net.grads[k])));

@@ -31,9 +31,10 @@ PairAccess access(Network<float>& net, const WeightPair& p) {
     return {&W(p.row, p.column_a), &W(p.row, p.column_b), &G(p.row, p.column_a), &G(p.row, p.column_b)};
 }
 
-// Sum of cross-entropy over the B rows already in ws.
+// Sum of cross-entropy over the B rows already in ws. The landscape is a figure of a small
+// net: every pass runs on the calling thread (Context{}).
 double summed_loss(const Network<float>& net, Workspace<float>& ws, int B) {
-    return net.evaluate(ws, B).loss * B;
+    return net.evaluate(Context{}, ws, B).loss * B;
 }
 
 Trajectory descend(Network<float>& net, Workspace<float>& ws, int B, const PairAccess& w, double start_a,
@@ -44,7 +45,7 @@ Trajectory descend(Network<float>& net, Workspace<float>& ws, int B, const PairA
     for (int step = 0; step <= s.steps; ++step) {
         *w.a = float(a);
         *w.b = float(b);
-        const double loss = net.forward_backward(ws, B).loss * B;
+        const double loss = net.forward_backward(Context{}, ws, B).loss * B;
         t.points.push_back({a, b, loss});
         if (step == s.steps || !std::isfinite(loss)) break;
         va = momentum * va + s.lr * double(*w.grad_a) * B;  // grads are of the mean loss

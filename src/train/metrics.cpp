@@ -6,7 +6,7 @@
 
 namespace mlp {
 
-Evaluation evaluate(const Network<float>& net, Workspace<float>& ws, const Subset& subset, const Normalizer& norm,
+Evaluation evaluate(const Context& ctx, const Network<float>& net, Workspace<float>& ws, const Subset& subset, const Normalizer& norm,
                     bool with_confusion) {
     Evaluation result;
     const int N = subset.size();
@@ -20,7 +20,7 @@ Evaluation evaluate(const Network<float>& net, Workspace<float>& ws, const Subse
     for (int start = 0; start < N; start += ws.max_batch) {
         const int B = std::min(ws.max_batch, N - start);
         gather_batch(subset, order.data() + start, B, norm, ws.input, ws.labels.data());
-        ConstView<float> logits = net.forward(ws, B);
+        ConstView<float> logits = net.forward(ctx, ws, B);
         const LossResult batch = softmax_cross_entropy<float>(logits, ws.labels.data(), MatrixView<float>());
         loss_sum += batch.loss * B;
         correct += batch.correct;

@@ -7,7 +7,6 @@
 
 #include "mlp/activation.hpp"
 #include "mlp/dense.hpp"
-#include "mlp/thread_team.hpp"
 
 namespace mlp {
 namespace {
@@ -33,8 +32,8 @@ constexpr std::size_t kGuard = 1024;
 
 }  // namespace
 
-TrainStep::TrainStep(Network<float>& net, Optimizer& optimizer, double l2)
-    : net_(net), optimizer_(optimizer), decay_(static_cast<float>(2.0 * l2)) {}
+TrainStep::TrainStep(const Context& ctx, Network<float>& net, Optimizer& optimizer, double l2)
+    : ctx_(ctx), net_(net), optimizer_(optimizer), decay_(static_cast<float>(2.0 * l2)) {}
 
 // Measured on the development machine (bench/NOTES.md): a phase costs the two cores about
 // 2 µs of hand-off and copying, so sharing pays when a phase holds several µs of work:
@@ -62,7 +61,7 @@ int TrainStep::shared_layers(int threads, int batch) const {
 bool TrainStep::shares(int threads, int batch) const { return shared_layers(threads, batch) > 0; }
 
 StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, double lr) {
-    const int shared = shared_layers(team_size(), ws.max_batch);
+    const int shared = shared_layers(ctx_.threads(), ws.max_batch);
     if (shared > 0) return run_shared(&rows, ws, B, lr, shared);
     gather_batch(*rows.subset, rows.order, B, *rows.norm, ws.input, ws.labels.data());
     if (rows.next_count > 0) prefetch_batch(*rows.subset, rows.next, rows.next_count);
@@ -71,7 +70,7 @@ StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, do
 }
 
 StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
-    const int shared = shared_layers(team_size(), ws.max_batch);
+    const int shared = shared_layers(ctx_.threads(), ws.max_batch);
     if (shared > 0) return run_shared(nullptr, ws, B, lr, shared);
     sync();
     return run_serial(ws, B, lr);
@@ -79,7 +78,7 @@ StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
 
 StepResult TrainStep::run_serial(Workspace<float>& ws, int B, double lr) {
     StepResult result;
-    result.loss = net_.forward_backward(ws, B);
+    result.loss = net_.forward_backward(ctx_, ws, B);
     optimizer_.begin_step(lr);
     result.finite = update_layers(0);
     return result;
@@ -190,9 +189,9 @@ float* TrainStep::input(Workspace<float>& ws, int rank) {
 // `shared`: shared_layers() for this team and workspace, worked out once by run().
 StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr, int shared) {
     const int H = net_.layers() - 1;
-    if (int(shards_.size()) != team_size() || B > batch_ || shared != shared_) {
+    if (int(shards_.size()) != ctx_.threads() || B > batch_ || shared != shared_) {
         sync();
-        build(team_size(), std::max(B, ws.max_batch), shared);
+        build(ctx_.threads(), std::max(B, ws.max_batch), shared);
     }
     if (!in_shards_) {
         for (Shard& sh : shards_) pack(sh, true);
@@ -200,7 +199,7 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
     }
     optimizer_.begin_step(lr);
     for (int l = 0; l < shared_; ++l)
-        team_run([&](int rank, int) { forward_hidden(rows, ws, l, rank, B); });
+        ctx_.run([&](int rank, int) { forward_hidden(rows, ws, l, rank, B); });
     StepResult result;
     std::atomic<bool> finite{true};
     if (shared_ < H) {
@@ -208,7 +207,7 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
         finite = update_layers(shared_);
     }
     for (int l = shared_ - 1; l >= 0; --l)
-        team_run([&](int rank, int) {
+        ctx_.run([&](int rank, int) {
             if (l == H - 1) {  // every layer shared: the loss starts the backward phase
                 const LossResult loss = output_gradient(ws, rank, B);
                 if (rank == 0) result.loss = loss;
@@ -229,7 +228,7 @@ LossResult TrainStep::run_top(Workspace<float>& ws, int B) {
         copy_rows(sh.act + s.A, s.w, a.data + s.c0, a.ld, B, s.w);
     }
     float* grad_in = shards_[0].act + shards_[0].grad_in;
-    return net_.forward_backward(ws, B, shared_, MatrixView<float>(grad_in, B, a.cols));
+    return net_.forward_backward(ctx_, ws, B, shared_, MatrixView<float>(grad_in, B, a.cols));
 }
 
 // Every layer shared, at the start of the backward phase on every rank: logits = Σ_r
@@ -278,7 +277,7 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
         }
     }
     if (s.w > 0)
-        dense_activation_forward<float>(ConstView<float>(in, B, layer.in), ConstView<float>(sh.w + s.W, layer.in, s.w),
+        dense_activation_forward<float>(ctx_, ConstView<float>(in, B, layer.in), ConstView<float>(sh.w + s.W, layer.in, s.w),
                                         layer.has_bias ? sh.w + s.b : nullptr, MatrixView<float>(act + s.Z, B, s.w),
                                         net_.architecture().activation, MatrixView<float>(act + s.A, B, s.w));
     if (l != net_.layers() - 2) return;
@@ -288,7 +287,7 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
     float* logits = act + sh.logits;
     const float* bias = rank == 0 && out.has_bias ? sh.w + sh.b_out : nullptr;
     if (s.w > 0) {
-        dense_forward<float>(ConstView<float>(act + s.A, B, s.w), ConstView<float>(sh.w + sh.W_out, s.w, K), bias,
+        dense_forward<float>(ctx_, ConstView<float>(act + s.A, B, s.w), ConstView<float>(sh.w + sh.W_out, s.w, K), bias,
                              MatrixView<float>(logits, B, K));
         return;
     }
@@ -312,7 +311,7 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
         const ConstView<float> dz_out(output_dz(ws, rank), B, K);
         float* db_out = rank == 0 && layout.layers.back().has_bias ? g + sh.b_out : nullptr;
         if (s.w > 0)
-            dense_backward<float>(ConstView<float>(act + s.A, B, s.w), ConstView<float>(w + sh.W_out, s.w, K), dz_out,
+            dense_backward<float>(ctx_, ConstView<float>(act + s.A, B, s.w), ConstView<float>(w + sh.W_out, s.w, K), dz_out,
                                   MatrixView<float>(g + sh.W_out, s.w, K), db_out, MatrixView<float>(dz, B, s.w));
         else if (db_out)
             column_sums(dz_out, db_out);
@@ -341,7 +340,7 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
     activation_backward<float>(net_.architecture().activation, ConstView<float>(act + s.Z, B, s.w),
                                ConstView<float>(act + s.A, B, s.w), dZ, dZ);
     const float* in = l == 0 ? input(ws, rank) : act + s.in;
-    dense_backward<float>(ConstView<float>(in, B, layer.in), ConstView<float>(w + s.W, layer.in, s.w), dZ,
+    dense_backward<float>(ctx_, ConstView<float>(in, B, layer.in), ConstView<float>(w + s.W, layer.in, s.w), dZ,
                           MatrixView<float>(g + s.W, layer.in, s.w), layer.has_bias ? g + s.b : nullptr,
                           partial ? MatrixView<float>(partial, B, layer.in) : MatrixView<float>());
 }

@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <numeric>
 
-#include "mlp/gemm.hpp"
 
 namespace mlp {
 namespace {
@@ -44,8 +43,10 @@ Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataS
     : net_(net),
       settings_(settings),
       data_(data),
+      team_(settings.threads),
+      ctx_{&team_, settings.gemm},
       optimizer_(settings.optimizer, net.params.size()),
-      step_(net, optimizer_, settings.l2),
+      step_(ctx_, net, optimizer_, settings.l2),
       ws_(net.layout(), settings.batch_size),
       eval_ws_(net.layout(), std::max(settings.batch_size, kEvalBatch)) {
     require(data.train.size() > 0, "data: the training split is empty");
@@ -54,7 +55,6 @@ Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataS
                 std::to_string(data.train.data->features) + " features");
     require(settings.patience == 0 || data.validation.size() > 0,
             "train.patience: early stopping needs validation data (set data.validation)");
-    set_gemm_threads(settings.threads);
     if (settings.patience > 0) best_params_ = Buffer<float>(net.params.size());
     const int N = data.train.size(), B = settings.batch_size;
     steps_per_epoch_ = (N + B - 1) / B;
@@ -98,13 +98,13 @@ HistoryRow Trainer::check(long step, long steps_per_epoch, double lr, double tra
     row.train_loss = train_loss;
     row.train_acc = train_acc;
     if (settings_.full_train_metrics) {
-        const Evaluation train = evaluate(net_, eval_ws_, data_.train, data_.normalizer);
+        const Evaluation train = evaluate(ctx_, net_, eval_ws_, data_.train, data_.normalizer);
         row.train_loss = train.loss;
         row.train_acc = train.accuracy;
     }
     row.val_loss = row.val_acc = std::numeric_limits<double>::quiet_NaN();
     if (data_.validation.size() > 0) {
-        const Evaluation val = evaluate(net_, eval_ws_, data_.validation, data_.normalizer);
+        const Evaluation val = evaluate(ctx_, net_, eval_ws_, data_.validation, data_.normalizer);
         row.val_loss = val.loss;
         row.val_acc = val.accuracy;
     }

@@ -143,9 +143,8 @@ TEST(DataCli, TrainsOnCifar10AndEvalAppliesTheSavedStatistics) {
     EXPECT_NE(p.out.find("\n1      "), std::string::npos) << p.out;
     // Both cores: one row splits the first layer's weights between them (the sums change
     // order, not what four decimals show); a batch of rows splits by rows.
-    set_gemm_threads(2);
-    EXPECT_TRUE(gemm_splits_k(1, 64, 3072));
-    set_gemm_threads(1);
+    ThreadTeam team(2);
+    EXPECT_TRUE(gemm_splits_k(Context{&team}, 1, 64, 3072));
     const CommandResult p2 = run_mlp("predict --threads 2 --model " + dir + "/run " + dir + "/photo.png");
     ASSERT_EQ(p2.status, 0) << p2.err;
     EXPECT_EQ(p2.out, p.out);

@@ -8,6 +8,7 @@
 
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
+#include "test_context.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
@@ -57,7 +58,7 @@ struct Case {
 template <class T>
 void check_gradients(const json& c, double tolerance) {
     Case<T> k(c);
-    const LossResult loss = k.net.forward_backward(k.ws, k.B);
+    const LossResult loss = k.net.forward_backward(test::test_context(), k.ws, k.B);
     const double expected = c["loss"].get<double>();
     EXPECT_LE(std::abs(loss.loss - expected) / expected, tolerance) << c["activation"];
     for (int l = 0; l < k.net.layers(); ++l) {
@@ -90,9 +91,9 @@ TEST(Golden, TenMomentumStepsMatchPyTorch) {
         Optimizer optimizer(settings, k.net.params.size());
         const auto losses = c["momentum"]["losses"].get<std::vector<double>>();
         for (std::size_t step = 0; step < losses.size(); ++step) {
-            const double loss = k.net.forward_backward(k.ws, k.B).loss;
+            const double loss = k.net.forward_backward(test::test_context(), k.ws, k.B).loss;
             EXPECT_LE(std::abs(loss - losses[step]) / losses[step], 1e-5) << c["activation"] << " step " << step;
-            optimizer.step(k.net.params, k.net.grads, c["momentum"]["lr"].get<double>());
+            optimizer.step(test::test_context(), k.net.params, k.net.grads, c["momentum"]["lr"].get<double>());
         }
         for (int l = 0; l < k.net.layers(); ++l) {
             const auto want = c["momentum"]["final_params"][ParamLayout::weight_name(l)].get<std::vector<double>>();

@@ -3,6 +3,7 @@
 
 #include "mlp/gradcheck.hpp"
 #include "mlp/init.hpp"
+#include "test_context.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
@@ -24,7 +25,7 @@ std::vector<GradcheckRow> check(ActivationKind kind, BiasMode bias, std::vector<
     GradcheckSettings settings;
     settings.samples_per_tensor = 0;  // every entry
     settings.l2 = l2;
-    return gradcheck(net, MatrixView<const float>(x.data(), B, arch.inputs), labels, settings);
+    return gradcheck(test::test_context(), net, MatrixView<const float>(x.data(), B, arch.inputs), labels, settings);
 }
 
 class EveryActivation : public ::testing::TestWithParam<ActivationKind> {};
@@ -68,7 +69,7 @@ TEST(Gradcheck, CatchesAWrongGradient) {
     settings.step = 0.5;  // finite differences this coarse are far from the derivative
     settings.samples_per_tensor = 0;
     bool any_failed = false;
-    for (const auto& row : gradcheck(net, MatrixView<const float>(x.data(), 4, 5), labels, settings))
+    for (const auto& row : gradcheck(test::test_context(), net, MatrixView<const float>(x.data(), 4, 5), labels, settings))
         any_failed = any_failed || !row.passed;
     EXPECT_TRUE(any_failed);
 }

@@ -1,8 +1,8 @@
 // The fast kernels against their double references: vector pointwise maps, the fused
 // bias + activation GEMM epilogue on every backend, and results that do not depend on
-// the thread count. The environment variable MLP_TEST_GEMM picks the GEMM backend every
-// test starts with (ctest re-runs the layer, gradcheck and golden tests under
-// MLP_TEST_GEMM=reference/own/onednn and MLP_ISA=scalar/avx2, see tests/CMakeLists.txt).
+// the thread count. Each test names its backend and team in the Context it passes;
+// test::test_context() is the one MLP_TEST_GEMM names (ctest re-runs the layer, gradcheck
+// and golden tests under MLP_TEST_GEMM=reference/own/onednn and MLP_ISA=scalar/avx2).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -17,33 +17,12 @@
 #include "mlp/gemm.hpp"
 #include "mlp/pointwise.hpp"
 #include "mlp/thread_team.hpp"
+#include "test_context.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
 namespace {
 
-class KernelChoice : public ::testing::Environment {
-public:
-    void SetUp() override {
-        const char* name = std::getenv("MLP_TEST_GEMM");
-        if (!name) return;
-        // "own" on a CPU without AVX-512 cannot run; those tests then use "auto".
-        if (!std::strcmp(name, "own") && !avx512_supported()) return;
-        set_gemm_backend(name);
-    }
-};
-const auto* const kKernelChoice = ::testing::AddGlobalTestEnvironment(new KernelChoice);
-
-// Restores the backend and thread count a test changed.
-struct KernelScope {
-    GemmBackend backend = gemm_backend();
-    std::string name = gemm_backend_name();
-    int threads = gemm_threads();
-    ~KernelScope() {
-        set_gemm_backend(name);
-        set_gemm_threads(threads);
-    }
-};
 
 const Pointwise kMaps[] = {
     {PointwiseKind::identity}, {PointwiseKind::sigmoid},
@@ -91,9 +70,8 @@ TEST(Pointwise, ExpShiftedAndNormalizeBytesMatchReference) {
 
 // C = X·W + b and Y = f(C) on one backend, against the double reference.
 void check_bias_act(const std::string& backend, int threads) {
-    KernelScope scope;
-    set_gemm_backend(backend);
-    set_gemm_threads(threads);
+    ThreadTeam team(threads);
+    const Context ctx{&team, parse_gemm_backend(backend)};
     for (const Pointwise& f : kMaps)
         for (auto [M, N, K] : {std::array{1, 10, 7}, std::array{13, 37, 29}, std::array{128, 130, 300},
                                std::array{2, 400, 260}}) {
@@ -101,7 +79,7 @@ void check_bias_act(const std::string& backend, int threads) {
             const auto b = test::cast<float>(test::random_values(std::size_t(K) * N, 52, 0.2));
             const auto bias = test::cast<float>(test::random_values(N, 53));
             std::vector<float> c(std::size_t(M) * N), y(c.size());
-            gemm_bias_act(M, N, K, a.data(), K, b.data(), N, bias.data(), c.data(), N, &f, y.data(), N);
+            gemm_bias_act(ctx, M, N, K, a.data(), K, b.data(), N, bias.data(), c.data(), N, &f, y.data(), N);
             std::vector<double> ad(a.begin(), a.end()), bd(b.begin(), b.end()), cd(c.size()), yd(c.size());
             gemm_reference<double>(false, false, M, N, K, 1.0, ad.data(), K, bd.data(), N, 0.0, cd.data(), N);
             for (int i = 0; i < M; ++i)
@@ -122,9 +100,8 @@ TEST(GemmBiasAct, EveryBackendMatchesReference) {
 
 TEST(GemmBiasAct, TwoThreadsMatchReference) {
     {
-        KernelScope scope;
-        set_gemm_threads(2);
-        ASSERT_TRUE(gemm_splits_k(2, 400, 260));  // the last shape above takes the split along K
+        ThreadTeam team(2);
+        ASSERT_TRUE(gemm_splits_k(Context{&team}, 2, 400, 260));  // the last shape above takes the split along K
     }
     check_bias_act("auto", 2);
     check_bias_act("onednn", 2);
@@ -132,45 +109,41 @@ TEST(GemmBiasAct, TwoThreadsMatchReference) {
 }
 
 TEST(GemmBiasAct, OwnKernelNeedsAvx512) {
-    KernelScope scope;
-    if (avx512_supported()) EXPECT_NO_THROW(set_gemm_backend("own"));
-    else EXPECT_THROW(set_gemm_backend("own"), Error);
+    if (avx512_supported()) EXPECT_NO_THROW(parse_gemm_backend("own"));
+    else EXPECT_THROW(parse_gemm_backend("own"), Error);
 }
 
 // Our kernel sums each entry of C in k order whatever block a thread gets, so a product
 // split over the team is bit-identical to the one-thread result.
 TEST(GemmThreads, OwnKernelResultDoesNotDependOnThreadCount) {
     if (!avx512_supported()) GTEST_SKIP() << "no AVX-512";
-    KernelScope scope;
-    set_gemm_backend("own");
+    ThreadTeam two_threads(2);
+    const Context one{nullptr, GemmBackend::own}, two{&two_threads, GemmBackend::own};
     const int M = 300, N = 200, K = 150;
     const auto a = test::cast<float>(test::random_values(std::size_t(M) * K, 61));
     const auto b = test::cast<float>(test::random_values(std::size_t(K) * N, 62));
     for (bool ta : {false, true})
         for (bool tb : {false, true}) {
             const int lda = ta ? M : K, ldb = tb ? K : N;
-            std::vector<float> one(std::size_t(M) * N), two(one.size());
-            set_gemm_threads(1);
-            gemm(ta, tb, M, N, K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, one.data(), N);
-            set_gemm_threads(2);
-            ASSERT_TRUE(gemm_splits(M, N, K));
-            gemm(ta, tb, M, N, K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, two.data(), N);
-            EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * sizeof(float))) << ta << tb;
+            std::vector<float> c1(std::size_t(M) * N), c2(c1.size());
+            gemm(one, ta, tb, M, N, K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c1.data(), N);
+            ASSERT_TRUE(gemm_splits(two, M, N, K));
+            gemm(two, ta, tb, M, N, K, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c2.data(), N);
+            EXPECT_EQ(0, std::memcmp(c1.data(), c2.data(), c1.size() * sizeof(float))) << ta << tb;
         }
 }
 
 // One or two rows against a large B split along K over the team: alpha, beta, both
 // transposes and a C wider than N, on every backend, against the double reference.
 TEST(GemmThreads, MatrixVectorSplitAlongKMatchesReference) {
-    KernelScope scope;
-    set_gemm_threads(2);
+    ThreadTeam team(2);
     const int N = 300, K = 517, ldc = N + 5;
     std::vector<const char*> backends = {"auto", "onednn", "openblas"};
     if (avx512_supported()) backends.push_back("own");
     for (const char* backend : backends)
         for (int M : {1, 2}) {
-            set_gemm_backend(backend);
-            ASSERT_TRUE(gemm_splits_k(M, N, K));
+            const Context ctx{&team, parse_gemm_backend(backend)};
+            ASSERT_TRUE(gemm_splits_k(ctx, M, N, K));
             const auto a = test::cast<float>(test::random_values(std::size_t(M) * K, 81));
             const auto b = test::cast<float>(test::random_values(std::size_t(K) * N, 82));
             const auto c0 = test::cast<float>(test::random_values(std::size_t(M) * ldc, 83));
@@ -180,7 +153,7 @@ TEST(GemmThreads, MatrixVectorSplitAlongKMatchesReference) {
                     const int lda = ta ? M : K, ldb = tb ? K : N;
                     std::vector<float> c = c0;
                     std::vector<double> cd(c0.begin(), c0.end());
-                    gemm(ta, tb, M, N, K, 0.5f, a.data(), lda, b.data(), ldb, 0.25f, c.data(), ldc);
+                    gemm(ctx, ta, tb, M, N, K, 0.5f, a.data(), lda, b.data(), ldb, 0.25f, c.data(), ldc);
                     gemm_reference<double>(ta, tb, M, N, K, 0.5, ad.data(), lda, bd.data(), ldb, 0.25, cd.data(), ldc);
                     EXPECT_LE(test::relative_error(c.data(), cd.data(), c.size()), 1e-5)
                         << backend << " M=" << M << " " << ta << tb;
@@ -196,7 +169,7 @@ TEST(Dense, FusedActivationForwardMatchesUnfused) {
     for (ActivationKind kind : {ActivationKind::sigmoid, ActivationKind::improved_sigmoid, ActivationKind::relu}) {
         const Activation f{kind, 0.05};
         std::vector<float> z(B * H), a(B * H);
-        dense_activation_forward<float>({x.data(), B, D}, {w.data(), D, H}, b.data(), {z.data(), B, H}, f,
+        dense_activation_forward<float>(test::test_context(), {x.data(), B, D}, {w.data(), D, H}, b.data(), {z.data(), B, H}, f,
                                         {a.data(), B, H});
         std::vector<double> xd(x.begin(), x.end()), wd(w.begin(), w.end()), bd(b.begin(), b.end());
         std::vector<double> zd(B * H), ad(B * H);

@@ -6,6 +6,7 @@
 #include "mlp/dense.hpp"
 #include "mlp/error.hpp"
 #include "mlp/softmax_cross_entropy.hpp"
+#include "test_context.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
@@ -68,8 +69,8 @@ TEST(Dense, ForwardAndBackwardMatchReference) {
         const auto xf = test::cast<float>(x), wf = test::cast<float>(w), bf = test::cast<float>(b);
         const auto dyf = test::cast<float>(dy);
         std::vector<float> y(B * H), dw(D * H), db(H), dx(B * D);
-        dense_forward<float>({xf.data(), B, D}, {wf.data(), D, H}, with_bias ? bf.data() : nullptr, {y.data(), B, H});
-        dense_backward<float>({xf.data(), B, D}, {wf.data(), D, H}, {dyf.data(), B, H}, {dw.data(), D, H},
+        dense_forward<float>(test::test_context(), {xf.data(), B, D}, {wf.data(), D, H}, with_bias ? bf.data() : nullptr, {y.data(), B, H});
+        dense_backward<float>(test::test_context(), {xf.data(), B, D}, {wf.data(), D, H}, {dyf.data(), B, H}, {dw.data(), D, H},
                               with_bias ? db.data() : nullptr, {dx.data(), B, D});
         std::vector<double> y_ref(B * H), dw_ref(D * H), db_ref(H), dx_ref(B * D);
         std::vector<double> xd(xf.begin(), xf.end()), wd(wf.begin(), wf.end()), bd(bf.begin(), bf.end());

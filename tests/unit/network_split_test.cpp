@@ -19,15 +19,14 @@ struct Step {
 };
 
 Step run_step(Network<float>& net, int B, int threads) {
-    set_gemm_threads(threads);
+    ThreadTeam team(threads);
     Workspace<float> ws(net.layout(), B);
     const auto x = test::cast<float>(test::random_values(std::size_t(B) * net.layout().layers.front().in, 81));
     std::memcpy(ws.input.data, x.data(), x.size() * sizeof(float));
     for (int i = 0; i < B; ++i) ws.labels[i] = (i * 5) % net.layout().layers.back().out;
     Step s;
-    s.loss = net.forward_backward(ws, B);
+    s.loss = net.forward_backward(Context{&team}, ws, B);
     s.grads.assign(net.grads.begin(), net.grads.begin() + net.grads.size());
-    set_gemm_threads(1);
     return s;
 }
 

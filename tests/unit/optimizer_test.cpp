@@ -21,8 +21,8 @@ struct Fixture {
 TEST(Optimizer, SgdStepsAreLrTimesGradient) {
     Fixture f;
     Optimizer opt({OptimizerKind::sgd}, 3);
-    opt.step(f.params, f.grads, 0.1);
-    opt.step(f.params, f.grads, 0.1);
+    opt.step(Context{}, f.params, f.grads, 0.1);
+    opt.step(Context{}, f.params, f.grads, 0.1);
     EXPECT_FLOAT_EQ(f.params[0], 1.0f - 2 * 0.05f);
     EXPECT_FLOAT_EQ(f.params[1], -2.0f + 2 * 0.1f);
     EXPECT_FLOAT_EQ(f.params[2], 0.5f - 2 * 0.2f);
@@ -35,7 +35,7 @@ TEST(Optimizer, MomentumAccumulatesVelocity) {
     s.kind = OptimizerKind::momentum;
     s.momentum = 0.5;
     Optimizer opt(s, 3);
-    for (int i = 0; i < 3; ++i) opt.step(f.params, f.grads, 0.1);
+    for (int i = 0; i < 3; ++i) opt.step(Context{}, f.params, f.grads, 0.1);
     EXPECT_FLOAT_EQ(f.params[0], 1.0f - 4.25f * 0.1f * 0.5f);
     EXPECT_FLOAT_EQ(f.params[1], -2.0f + 4.25f * 0.1f);
     EXPECT_FLOAT_EQ(f.params[2], 0.5f - 4.25f * 0.1f * 2.0f);
@@ -48,9 +48,9 @@ TEST(Optimizer, NesterovLooksAhead) {
     s.kind = OptimizerKind::nesterov;
     s.momentum = 0.5;
     Optimizer opt(s, 3);
-    opt.step(f.params, f.grads, 0.1);
+    opt.step(Context{}, f.params, f.grads, 0.1);
     EXPECT_FLOAT_EQ(f.params[0], 1.0f - 1.5f * 0.05f);
-    opt.step(f.params, f.grads, 0.1);
+    opt.step(Context{}, f.params, f.grads, 0.1);
     EXPECT_FLOAT_EQ(f.params[0], 1.0f - 3.25f * 0.05f);
     EXPECT_FLOAT_EQ(f.params[2], 0.5f - 3.25f * 0.2f);
 }
@@ -64,7 +64,7 @@ TEST(Optimizer, AdamFirstStepsMoveByLr) {
     s.kind = OptimizerKind::adam;
     Optimizer opt(s, 3);
     for (int step = 1; step <= 4; ++step) {
-        opt.step(f.params, f.grads, 0.01);
+        opt.step(Context{}, f.params, f.grads, 0.01);
         EXPECT_EQ(opt.steps, step);
         EXPECT_NEAR(f.params[0], 1.0f - 0.01f * step, 1e-5);
         EXPECT_NEAR(f.params[1], -2.0f + 0.01f * step, 1e-5);
@@ -81,7 +81,7 @@ TEST(Optimizer, AdamMatchesTheFormulaWithChangingGradients) {
     double m[2] = {0, 0}, v[2] = {0, 0}, ref[2] = {0.3, -0.7};
     for (int t = 1; t <= 5; ++t) {
         g[0] = 0.1f * t, g[1] = -0.2f / t;
-        opt.step(w, g, 0.05);
+        opt.step(Context{}, w, g, 0.05);
         for (int i = 0; i < 2; ++i) {
             m[i] = 0.9 * m[i] + 0.1 * g[i];
             v[i] = 0.999 * v[i] + 0.001 * double(g[i]) * g[i];

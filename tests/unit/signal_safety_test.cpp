@@ -38,7 +38,8 @@ const Shape kShapes[] = {{false, false, 50, 64, 784},  {false, false, 50, 10, 64
 // every result identical to the first and every guard intact; 1: a difference; 2: too few
 // signals arrived to mean anything.
 [[noreturn]] void storm(int threads, bool on_own_stack) {
-    set_gemm_threads(threads);
+    ThreadTeam team(threads);
+    const Context ctx{&team, GemmBackend::onednn};
     if (on_own_stack) {
         struct sigaction action {};
         action.sa_handler = count_alarm;
@@ -59,11 +60,11 @@ const Shape kShapes[] = {{false, false, 50, 64, 784},  {false, false, 50, 10, 64
         const std::size_t n = std::size_t(s.M) * s.N;
         std::vector<float> C(n + 2 * kGuard, 7.0f), first(n);
         float* c = C.data() + kGuard;
-        gemm(GemmBackend::onednn, s.trans_a, s.trans_b, s.M, s.N, s.K, 1.0f, A.data(), lda, B.data(), ldb, 0.0f, c, s.N);
+        gemm(ctx, s.trans_a, s.trans_b, s.M, s.N, s.K, 1.0f, A.data(), lda, B.data(), ldb, 0.0f, c, s.N);
         std::memcpy(first.data(), c, n * sizeof(float));
         const long repeats = 4e8 / (double(s.M) * s.N * s.K) + 20;
         for (long r = 0; r < repeats; ++r) {
-            gemm(GemmBackend::onednn, s.trans_a, s.trans_b, s.M, s.N, s.K, 1.0f, A.data(), lda, B.data(), ldb, 0.0f,
+            gemm(ctx, s.trans_a, s.trans_b, s.M, s.N, s.K, 1.0f, A.data(), lda, B.data(), ldb, 0.0f,
                  c, s.N);
             bad |= std::memcmp(first.data(), c, n * sizeof(float)) != 0;
             for (std::size_t g = 0; g < kGuard; ++g) bad |= C[g] != 7.0f || C[kGuard + n + g] != 7.0f;
@@ -92,11 +93,11 @@ TEST(Issue23, OneDnnProductsSurviveASignalStormOnATeamOfTwo) { EXPECT_EQ(run_sto
 // Which thread runs a rank is not fixed, so jobs repeat until a worker has run one; each
 // worker must have every asynchronous signal blocked.
 TEST(Issue23, TeamWorkersBlockAsynchronousSignals) {
-    set_gemm_threads(2);
+    ThreadTeam team(2);
     const pthread_t caller = pthread_self();
     std::atomic<int> worker_parts{0}, unblocked{0};
     for (int job = 0; job < 1000 && worker_parts == 0; ++job)
-        team_run([&](int, int) {
+        team.run([&](int, int) {
             if (pthread_equal(pthread_self(), caller)) {
                 usleep(1000);  // time for the worker to claim the other part
                 return;
@@ -106,7 +107,6 @@ TEST(Issue23, TeamWorkersBlockAsynchronousSignals) {
             for (int s : {SIGINT, SIGTERM, SIGALRM, SIGPROF, SIGUSR1, SIGCHLD}) unblocked += !sigismember(&mask, s);
             ++worker_parts;
         });
-    set_gemm_threads(1);
     ASSERT_GT(worker_parts.load(), 0) << "no worker ran a part in 1000 jobs";
     EXPECT_EQ(unblocked.load(), 0);
 }

@@ -12,11 +12,11 @@ namespace mlp {
 namespace {
 
 TEST(ThreadTeam, EveryRankRunsEachJobOnce) {
-    set_team_size(2);
+    ThreadTeam team(2);
     for (int job = 0; job < 1000; ++job) {
         std::atomic<int> seen[2] = {0, 0};
         std::atomic<int> sizes{0};
-        team_run([&](int rank, int size) {
+        team.run([&](int rank, int size) {
             seen[rank].fetch_add(1);
             sizes.fetch_add(size);
         });
@@ -24,15 +24,14 @@ TEST(ThreadTeam, EveryRankRunsEachJobOnce) {
         ASSERT_EQ(seen[1].load(), 1);
         ASSERT_EQ(sizes.load(), 4);
     }
-    set_team_size(1);
 }
 
 TEST(ThreadTeam, NestedJobsRunInlineOnOneRank) {
-    set_team_size(2);
+    ThreadTeam team(2), other(2);
     std::atomic<int> inner{0};
-    team_run([&](int, int) {
+    team.run([&](int, int) {
         EXPECT_TRUE(in_team_job());
-        team_run([&](int rank, int size) {
+        other.run([&](int rank, int size) {  // a job of any team runs inline inside one
             EXPECT_EQ(rank, 0);
             EXPECT_EQ(size, 1);
             inner.fetch_add(1);
@@ -40,7 +39,6 @@ TEST(ThreadTeam, NestedJobsRunInlineOnOneRank) {
     });
     EXPECT_EQ(inner.load(), 2);
     EXPECT_FALSE(in_team_job());
-    set_team_size(1);
 }
 
 TEST(ThreadTeam, SplitRangeCoversEverythingOnce) {
@@ -63,7 +61,7 @@ TEST(ThreadTeam, SplitRangeCoversEverythingOnce) {
             }
 }
 
-TEST(ThreadTeam, SizeOutOfRangeIsAnError) { EXPECT_THROW(set_team_size(0), Error); }
+TEST(ThreadTeam, SizeOutOfRangeIsAnError) { EXPECT_THROW(ThreadTeam(0), Error); }
 
 }  // namespace
 }  // namespace mlp

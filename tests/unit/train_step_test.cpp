@@ -4,6 +4,8 @@
 // reference's gradients, the same bits on every run, and hand its weights back through sync().
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -15,6 +17,7 @@
 #include "mlp/trainer.hpp"
 #include "interrupt_support.hpp"
 #include "synthetic_data.hpp"
+#include "test_context.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
@@ -37,14 +40,15 @@ struct Trained {
 
 // `steps` steps on fixed random batches at `threads` threads; the weights after them.
 Trained train(const Architecture& arch, int threads, OptimizerKind kind, double l2, int B = 32, int steps = 4) {
-    set_gemm_threads(threads);
+    ThreadTeam team(threads);
+    const Context ctx = test::test_context(&team);
     Network<float> net(arch);
     Rng rng(11);
     initialize(net, Init{InitScheme::fan_in}, rng);
     OptimizerSettings settings;
     settings.kind = kind;
     Optimizer optimizer(settings, net.params.size());
-    TrainStep step(net, optimizer, l2);
+    TrainStep step(ctx, net, optimizer, l2);
     Workspace<float> ws(net.layout(), B);
     Trained run;
     for (int s = 0; s < steps; ++s) {
@@ -58,7 +62,6 @@ Trained train(const Architecture& arch, int threads, OptimizerKind kind, double 
     step.sync();
     run.params.assign(net.params.begin(), net.params.end());
     run.grads.assign(net.grads.begin(), net.grads.end());
-    set_gemm_threads(1);
     return run;
 }
 
@@ -66,7 +69,7 @@ Trained train(const Architecture& arch, int threads, OptimizerKind kind, double 
 int shared(const Architecture& arch, int B) {
     Network<float> net(arch);
     Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    return TrainStep(net, optimizer, 0.0).shared_layers(2, B);
+    return TrainStep(Context{}, net, optimizer, 0.0).shared_layers(2, B);
 }
 
 double max_difference(const std::vector<float>& a, const std::vector<float>& b) {
@@ -78,10 +81,10 @@ double max_difference(const std::vector<float>& a, const std::vector<float>& b) 
 TEST(TrainStep, SharesOnlyWhereAPhaseHoldsEnoughWork) {
     Network<float> narrow(architecture(784, {64}, 10));
     Optimizer optimizer(OptimizerSettings{}, narrow.params.size());
-    EXPECT_TRUE(TrainStep(narrow, optimizer, 0.0).shares(2, 32));
-    EXPECT_FALSE(TrainStep(narrow, optimizer, 0.0).shares(1, 32));
-    EXPECT_FALSE(TrainStep(narrow, optimizer, 0.0).shares(2, 8));  // 0.6·10⁶ multiply-adds a phase
-    EXPECT_TRUE(TrainStep(narrow, optimizer, 0.0).shares(2, 1));   // a stream over the weights
+    EXPECT_TRUE(TrainStep(Context{}, narrow, optimizer, 0.0).shares(2, 32));
+    EXPECT_FALSE(TrainStep(Context{}, narrow, optimizer, 0.0).shares(1, 32));
+    EXPECT_FALSE(TrainStep(Context{}, narrow, optimizer, 0.0).shares(2, 8));  // 0.6·10⁶ multiply-adds a phase
+    EXPECT_TRUE(TrainStep(Context{}, narrow, optimizer, 0.0).shares(2, 1));   // a stream over the weights
     EXPECT_EQ(shared(architecture(784, {64}, 10), 32), 1);
     // Deep and narrow: only the first layer's phase is large enough at batch 32.
     EXPECT_EQ(shared(architecture(784, std::vector<int>(10, 64), 10), 32), 1);
@@ -89,7 +92,7 @@ TEST(TrainStep, SharesOnlyWhereAPhaseHoldsEnoughWork) {
     EXPECT_EQ(shared(architecture(784, {64, 64, 64}, 10), 32), 3);
     EXPECT_EQ(shared(architecture(784, {16, 16, 16}, 10), 32), 0);
     Network<float> softmax(architecture(784, {}, 10));
-    EXPECT_FALSE(TrainStep(softmax, optimizer, 0.0).shares(2, 512));
+    EXPECT_FALSE(TrainStep(Context{}, softmax, optimizer, 0.0).shares(2, 512));
 }
 
 TEST(TrainStep, TwoThreadsMatchOneForEveryOptimizerAndShape) {
@@ -128,7 +131,8 @@ TEST(TrainStep, TwoThreadsGiveTheSameBitsEveryRun) {
 // Every layer shared, or only the first (the rest on the caller).
 void check_against_double_reference(const Architecture& arch, int B, int layers) {
     ASSERT_EQ(shared(arch, B), layers);
-    set_gemm_threads(2);
+    ThreadTeam team(2);
+    const Context ctx = test::test_context(&team);
     Network<float> net(arch);
     Rng rng(5);
     initialize(net, Init{InitScheme::fan_in}, rng);
@@ -140,12 +144,11 @@ void check_against_double_reference(const Architecture& arch, int B, int layers)
     for (std::size_t i = 0; i < x.size(); ++i) ws.input.data[i] = float(x[i]), wsd.input.data[i] = float(x[i]);
     for (int i = 0; i < B; ++i) ws.labels[i] = wsd.labels[i] = (3 * i) % 10;
     Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    TrainStep step(net, optimizer, 0.0);
+    TrainStep step(ctx, net, optimizer, 0.0);
     ASSERT_TRUE(step.shares(2, B));
     const StepResult fast = step.run(ws, B, 0.0);  // lr 0: the weights stay, the gradients show
     step.sync();
-    const LossResult slow = ref.forward_backward(wsd, B);
-    set_gemm_threads(1);
+    const LossResult slow = ref.forward_backward(Context{}, wsd, B);
     EXPECT_NEAR(fast.loss.loss, slow.loss, 1e-5 * slow.loss);
     EXPECT_EQ(fast.loss.correct, slow.correct);
     double worst = 0.0, scale = 0.0;
@@ -170,12 +173,13 @@ TEST(TrainStep, GatheringInsideTheStepEqualsAGatheredBatch) {
     std::iota(order.begin(), order.end(), 0);
     std::vector<float> results[2];
     for (int mode = 0; mode < 2; ++mode) {
-        set_gemm_threads(2);
+        ThreadTeam team(2);
+    const Context ctx = test::test_context(&team);
         Network<float> net(arch);
         Rng rng(2);
         initialize(net, Init{InitScheme::fan_in}, rng);
         Optimizer optimizer(OptimizerSettings{}, net.params.size());
-        TrainStep step(net, optimizer, 0.0);
+        TrainStep step(ctx, net, optimizer, 0.0);
         Workspace<float> ws(net.layout(), B);
         for (int s = 0; s < 5; ++s) {
             const int* rows = order.data() + s * B;
@@ -188,7 +192,6 @@ TEST(TrainStep, GatheringInsideTheStepEqualsAGatheredBatch) {
         }
         step.sync();
         results[mode].assign(net.params.begin(), net.params.end());
-        set_gemm_threads(1);
     }
     EXPECT_EQ(0, std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)));
 }
@@ -197,13 +200,14 @@ TEST(TrainStep, SyncHandsTheWeightsBackAndTakesChangesIn) {
     const Architecture arch = architecture(400, {64}, 10);
     const int B = 32;
     ASSERT_TRUE(shared(arch, B));
-    set_gemm_threads(2);
+    ThreadTeam team(2);
+    const Context ctx = test::test_context(&team);
     Network<float> net(arch);
     Rng rng(4);
     initialize(net, Init{InitScheme::fan_in}, rng);
     const std::vector<float> before(net.params.begin(), net.params.end());
     Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    TrainStep step(net, optimizer, 0.0);
+    TrainStep step(ctx, net, optimizer, 0.0);
     Workspace<float> ws(net.layout(), B);
     const auto x = test::cast<float>(test::random_values(std::size_t(B) * arch.inputs, 3));
     std::memcpy(ws.input.data, x.data(), x.size() * sizeof(float));
@@ -214,7 +218,6 @@ TEST(TrainStep, SyncHandsTheWeightsBackAndTakesChangesIn) {
     // Put the initial weights back: the next step must start from them, not from the shards.
     std::copy(before.begin(), before.end(), net.params.begin());
     EXPECT_DOUBLE_EQ(step.run(ws, B, 0.5).loss.loss, first);
-    set_gemm_threads(1);
 }
 
 TEST(TrainStep, TrainerOnTwoThreadsRecoversFromDivergence) {
@@ -238,7 +241,6 @@ TEST(TrainStep, TrainerOnTwoThreadsRecoversFromDivergence) {
     hooks.notice = [&](const std::string& m) { notices.push_back(m); };
     Trainer trainer(net, settings, data);
     const TrainResult result = trainer.run(hooks);
-    set_gemm_threads(1);
     EXPECT_EQ(result.steps, 20);
     EXPECT_FALSE(notices.empty());
     for (float v : net.params) ASSERT_TRUE(std::isfinite(v));
@@ -283,12 +285,46 @@ void check_resume(const Architecture& arch, int layers) {
             EXPECT_EQ(rest.history[i].val_loss, full.history[i].val_loss) << i;
         EXPECT_EQ(0, std::memcmp(second.params.data(), reference.params.data(), reference.params.size() * sizeof(float)));
     }
-    set_gemm_threads(1);
 }
 
 TEST(TrainStep, TrainerOnTwoThreadsResumesBitForBit) {
     check_resume(architecture(400, {64}, 5), 1);
     check_resume(architecture(400, {64, 16, 16, 16}, 5), 1);  // only the first layer shared
+}
+
+
+// Issue 15: each Trainer runs on its own team (no process-wide thread count), so two
+// networks trained at the same time, on teams of 1 and 2, end as each does alone.
+TEST(Issue15, TwoNetworksOnTwoTeamsAtOnceMatchTheirSoloRuns) {
+    const DataSplits data = test::clusters_splits(400, 400, 5, 80, 7);
+    const Architecture arch = architecture(400, {64}, 5);
+    ASSERT_EQ(shared(arch, 32), 1);
+    auto settings = [](int threads) {
+        TrainSettings s;
+        s.epochs = 2;
+        s.batch_size = 32;
+        s.lr = 0.05;
+        s.optimizer.kind = OptimizerKind::adam;
+        s.threads = threads;
+        s.gemm = test::test_backend();
+        return s;
+    };
+    auto train = [&](int threads) {
+        Network<float> net(arch);
+        Rng rng(3);
+        initialize(net, Init{InitScheme::fan_in}, rng);
+        Trainer(net, settings(threads), data).run();
+        return std::vector<float>(net.params.begin(), net.params.end());
+    };
+    const std::vector<float> alone1 = train(1), alone2 = train(2);
+    std::vector<float> together1, together2;
+    std::thread first([&] { together1 = train(1); });
+    std::thread second([&] { together2 = train(2); });
+    first.join();
+    second.join();
+    EXPECT_EQ(together1, alone1);
+    EXPECT_EQ(together2, alone2);
+    EXPECT_NE(alone1, alone2);  // the shared step sums in another order: the teams really differ
 }
 
 }  // namespace
