@@ -142,14 +142,13 @@ bool check_against_reference(const Config& c, const DataSplits& data, int thread
         wsd.labels[i] = ws.labels[i];
     }
     // The training step with lr 0: the shared step on 2 threads, and the gradients it leaves.
-    Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    TrainStep step(ctx, net, optimizer, 0.0);
+    TrainStep step(ctx, net, OptimizerSettings{});
     const LossResult fast = step.run(ws, B, 0.0).loss;
-    step.sync();
+    const Network<float>& trained = step.network();  // with the gradients, back from the shards
     const LossResult slow = ref.forward_backward(Context{}, wsd, B);
     double worst = std::abs(fast.loss - slow.loss) / std::abs(slow.loss);
     for (int l = 0; l < net.layers(); ++l) {
-        const auto g = net.weight(std::as_const(net.grads), l);
+        const auto g = trained.weight(trained.grads, l);
         const auto gd = ref.weight(std::as_const(ref.grads), l);
         double diff = 0.0, scale = 0.0;
         for (int i = 0; i < g.rows; ++i)
@@ -171,8 +170,7 @@ struct TrainState {
     ThreadTeam team;
     Network<float> net;
     Workspace<float> ws;
-    Optimizer optimizer;
-    TrainStep step{Context{&team}, net, optimizer, 0.0};
+    TrainStep step{Context{&team}, net, OptimizerSettings{}};
     long S;
     std::vector<int> order;
     Rng shuffle = Rng::for_purpose(1, "shuffle");
@@ -180,7 +178,7 @@ struct TrainState {
 
     TrainState(const Config& c, const DataSplits& d, int threads)
         : data(d), B(c.batch), team(threads), net(architecture(c)), ws(net.layout(), c.batch),
-          optimizer(OptimizerSettings{}, net.params.size()), S((d.train.size() + c.batch - 1) / c.batch),
+          S((d.train.size() + c.batch - 1) / c.batch),
           order(d.train.size()) {
         Rng rng(1);
         initialize(net, Init{InitScheme::fan_in}, rng);

@@ -22,9 +22,9 @@ const std::map<std::string, std::vector<std::string>> kKeys = {
               // npy / csv / image-folder sources
               "features", "labels", "test_features", "test_labels", "file", "test_file", "label_column", "header",
               "image_size", "grayscale"}},
-    {"model", {"hidden", "activation", "leaky_slope", "init", "init_scale", "bias"}},
-    {"train", {"epochs", "max_steps", "batch_size", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon", "l2", "lr_decay",
-               "validations_per_epoch", "patience", "seed", "threads", "train_metrics", "gemm",
+    {"model", {"hidden", "activation", "leaky_slope", "init", "init_scale", "bias", "dropout", "input_dropout"}},
+    {"train", {"epochs", "max_steps", "batch_size", "lr", "optimizer", "momentum", "beta1", "beta2", "epsilon", "l2", "max_norm",
+               "lr_decay", "validations_per_epoch", "patience", "seed", "threads", "train_metrics", "gemm",
                "checkpoint_every", "on_divergence", "divergence_retries", "log_format"}},
 };
 
@@ -257,6 +257,8 @@ void read_model(const Section& s, ModelConfig& model) {
     s.text("init", model.init);
     s.number("init_scale", model.init_scale);
     s.text("bias", model.bias);
+    s.number("dropout", model.dropout);
+    s.number("input_dropout", model.input_dropout);
     auto check = [&](const char* key, auto parse) {
         try {
             parse();
@@ -269,6 +271,11 @@ void read_model(const Section& s, ModelConfig& model) {
     check("bias", [&] { parse_bias_mode(model.bias); });
     require(model.leaky_slope >= 0 && model.leaky_slope < 1, s.where("leaky_slope") + ": expected a value in [0, 1)");
     require(model.init_scale >= 0, s.where("init_scale") + ": must be >= 0");
+    require(model.dropout >= 0 && model.dropout < 1,
+            s.where("dropout") + ": expected a probability of dropping a hidden unit in [0, 1), got " + std::to_string(model.dropout));
+    require(model.input_dropout >= 0 && model.input_dropout < 1,
+            s.where("input_dropout") + ": expected a probability of dropping an input in [0, 1), got " +
+                std::to_string(model.input_dropout));
 }
 
 // Checkpoints and divergence handling (docs/reliability.md).
@@ -304,6 +311,7 @@ void read_train(const Section& s, Config& config) {
     s.number("beta2", t.optimizer.beta2);
     s.number("epsilon", t.optimizer.epsilon);
     s.number("l2", t.l2);
+    s.number("max_norm", t.max_norm);
     s.number("lr_decay", t.lr_decay);
     s.integer("validations_per_epoch", t.validations_per_epoch);
     s.integer("patience", t.patience);
@@ -323,6 +331,7 @@ void read_train(const Section& s, Config& config) {
     require(t.optimizer.beta2 >= 0 && t.optimizer.beta2 < 1, s.where("beta2") + ": expected a value in [0, 1)");
     require(t.optimizer.epsilon > 0, s.where("epsilon") + ": must be > 0");
     require(t.l2 >= 0, s.where("l2") + ": must be >= 0");
+    require(t.max_norm >= 0, s.where("max_norm") + ": must be >= 0 (0 turns the constraint off)");
     require(t.lr_decay > 0 && t.lr_decay <= 1, s.where("lr_decay") + ": expected a factor in (0, 1]");
     require(t.validations_per_epoch >= 1, s.where("validations_per_epoch") + ": must be >= 1");
     require(t.patience >= 0, s.where("patience") + ": must be >= 0 (0 turns early stopping off)");
@@ -428,7 +437,8 @@ std::string resolved_toml(const Config& c) {
     for (int h : c.model.hidden) hidden.push_back(h);
     toml::table model{{"hidden", hidden},           {"activation", c.model.activation},
                       {"leaky_slope", c.model.leaky_slope}, {"init", c.model.init},
-                      {"init_scale", c.model.init_scale},   {"bias", c.model.bias}};
+                      {"init_scale", c.model.init_scale},   {"bias", c.model.bias},
+                      {"dropout", c.model.dropout},         {"input_dropout", c.model.input_dropout}};
     const TrainSettings& t = c.train;
     toml::table train{{"epochs", t.epochs},
                       {"max_steps", static_cast<std::int64_t>(t.max_steps)},
@@ -440,6 +450,7 @@ std::string resolved_toml(const Config& c) {
                       {"beta2", t.optimizer.beta2},
                       {"epsilon", t.optimizer.epsilon},
                       {"l2", t.l2},
+                      {"max_norm", t.max_norm},
                       {"lr_decay", t.lr_decay},
                       {"validations_per_epoch", t.validations_per_epoch},
                       {"patience", t.patience},
@@ -465,6 +476,8 @@ Architecture architecture_of(const Config& config, int inputs, int classes) {
     arch.activation.kind = parse_activation(config.model.activation);
     arch.activation.slope = config.model.leaky_slope;
     arch.bias = parse_bias_mode(config.model.bias);
+    arch.dropout = config.model.dropout;
+    arch.input_dropout = config.model.input_dropout;
     validate(arch);
     return arch;
 }

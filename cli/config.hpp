@@ -16,6 +16,8 @@ struct ModelConfig {
     std::vector<int> hidden{64};
     std::string activation = "sigmoid";
     double leaky_slope = 0.01;
+    double dropout = 0.0;        // inverted dropout of every hidden layer's output while training
+    double input_dropout = 0.0;  // and of the inputs
     std::string init = "uniform";
     double init_scale = 0.0;  // uniform: bound (0 → 1); normal: std (0 → 1e-4)
     std::string bias = "explicit";

@@ -1,4 +1,4 @@
-// What a network is, without its numbers: layer widths, activation, bias convention, and
+// What a network is, without its numbers: layer widths, activation, bias convention, dropout, and
 // the layout of every parameter tensor inside one flat buffer (shared by Params, Grads
 // and optimizer State). Also parameter and FLOP counts.
 #pragma once
@@ -24,6 +24,10 @@ struct Architecture {
     int classes = 0;          // K
     Activation activation;    // after every hidden layer; the output layer feeds the softmax
     BiasMode bias = BiasMode::explicit_vectors;
+    // Inverted dropout while training (dropout.hpp), as the probability of dropping a unit:
+    // of every hidden layer's output, and of the network's input. Evaluation never drops.
+    double dropout = 0.0;
+    double input_dropout = 0.0;
 };
 
 // One dense layer's place in the flat buffer: W (in, out) at w_offset, b (out) at b_offset.
@@ -39,6 +43,7 @@ struct ParamLayout {
     std::vector<LayerLayout> layers;
     std::size_t buffer_size = 0;  // floats, each tensor starting on a 64-byte boundary
     std::size_t parameters = 0;   // the true count, without padding
+    bool dropout = false;         // training drops units: workspaces keep the masks
 
     explicit ParamLayout(const Architecture& arch);
     int max_width() const;

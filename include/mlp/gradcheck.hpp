@@ -1,5 +1,6 @@
 // Gradient checking: back-propagated gradients against central finite differences of the
-// whole objective (mean cross-entropy + λ·Σ‖W‖²), computed in double precision.
+// whole objective (mean cross-entropy + λ·Σ‖W‖²), computed in double precision. A network
+// with dropout is checked on one training pass's masks, frozen (drawn from `seed`, step 1).
 #pragma once
 #include <cstdint>
 #include <string>

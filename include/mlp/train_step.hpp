@@ -28,16 +28,20 @@
 // team size (it differs from one thread's in the last bits). Softmax regression has no
 // hidden units to share and runs on one thread.
 //
-// While shared, the shards hold the shared layers' current weights: sync() writes them,
-// their optimizer state and the last step's gradients back into the network and
-// optimizer, and must be called before anything reads or changes those (evaluation,
-// checkpoints, a restore).
+// While shared, the shards hold the shared layers' current weights, optimizer state and
+// gradients; the network and optimizer are the engine's alone and are read through
+// network() and optimizer(), which copy the shards back first, so no reader ever sees an
+// older copy.
+//
+// Dropout: masks come from their own stream (dropout.hpp) keyed by the optimizer step,
+// so each rank draws its own slice of a mask and any team size trains on the same masks.
 #pragma once
 #include <vector>
 
 #include "mlp/dataset.hpp"
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
+#include "mlp/regularization.hpp"
 
 namespace mlp {
 
@@ -59,24 +63,39 @@ struct StepResult {
     bool finite = true;  // false when an updated parameter is NaN or Inf
 };
 
+// What a step applies besides the optimizer's rule.
+struct StepRules {
+    double l2 = 0.0;         // λ in λ·Σ‖W‖² (weights only)
+    double max_norm = 0.0;   // c: hidden units' incoming weight vectors kept to ‖w‖ ≤ c; 0 → off
+    std::uint64_t seed = 0;  // the dropout masks' stream (the network's rates say if there are any)
+};
+
 class TrainStep {
 public:
-    // l2: λ in λ·Σ‖W‖² (weights only). Keeps a copy of ctx and references to net and optimizer; shares
-    // the step over ctx's team where that pays.
-    TrainStep(const Context& ctx, Network<float>& net, Optimizer& optimizer, double l2);
+    // Keeps a copy of ctx, owns the optimizer, and takes net over: from here on read and
+    // change it through network() and writable_network(). Shares the step over ctx's team
+    // where that pays.
+    TrainStep(const Context& ctx, Network<float>& net, const OptimizerSettings& optimizer, const StepRules& rules = {});
     // The step on the B rows that `rows` names, with step size lr; the batch lands in
-    // ws.input and ws.labels, its gradients (without L2) in net.grads (after sync() when
-    // shared).
+    // ws.input and ws.labels, its gradients (without L2) in network().grads.
     StepResult run(const BatchRows& rows, Workspace<float>& ws, int B, double lr);
     // The same on a batch already gathered into the first B rows of ws.input and ws.labels.
     StepResult run(Workspace<float>& ws, int B, double lr);
-    // Brings net.params, net.grads and the optimizer state up to date; the next shared
-    // step reads the weights from them again.
-    void sync();
+    // The network (weights, and the last step's gradients) and the optimizer as they stand
+    // after the last step; also the caller's net is up to date while nothing else runs.
+    const Network<float>& network() const;
+    const Optimizer& optimizer() const;
+    // The same, to change (a restore, early stopping's best weights): the next step starts
+    // from what they hold then.
+    Network<float>& writable_network();
+    Optimizer& writable_optimizer();
     // Whether run() shares the step over a team of `threads`, for workspaces of `batch` rows,
     // and how many leading hidden layers it shares (0: none; all of them: the whole step).
     bool shares(int threads, int batch) const;
     int shared_layers(int threads, int batch) const;
+    // The pages kept free on either side of every rank's shard (tests fill them with NaN
+    // and check that no step wrote there); empty until a step has been shared.
+    std::vector<MatrixView<float>> guard_regions();
 
 private:
     // One rank's slice of a hidden layer and where its packed tensors and activations live.
@@ -84,6 +103,7 @@ private:
         int c0 = 0, w = 0;            // units [c0, c0 + w) of the layer
         std::size_t W = 0, b = 0;     // packed W_l[:, S] (in × w) and b_l[S] in the shard's tensors
         std::size_t Z = 0, A = 0;     // Z, A (B × w) in the shard's activations
+        std::size_t M = 0, D = 0;     // with dropout: mask and A ⊙ M (B × w)
         std::size_t in = 0;           // layer ≥ 1: the full input (B × in), gathered from every rank
     };
     struct Shard {
@@ -99,7 +119,8 @@ private:
         float* s = nullptr;
         float* act = nullptr;         // activations, dZ, partial products
         std::size_t dz = 0, logits = 0, partial[2] = {0, 0};
-        std::size_t input = 0;        // ranks ≥ 1: their own copy of the batch (B × D)
+        std::size_t input = 0;        // ranks ≥ 1: their own copy of the batch (B × D),
+        std::size_t dropped = 0;      // and with input dropout its masked copy (B × D)
     };
 
     StepResult run_serial(Workspace<float>& ws, int B, double lr);
@@ -108,21 +129,30 @@ private:
     LossResult output_gradient(Workspace<float>& ws, int rank, int B);
     float* output_dz(Workspace<float>& ws, int rank);  // dZ_out (B × K) as rank sees it
     bool update_layers(int first);
-    float* input(Workspace<float>& ws, int rank);  // the batch as rank sees it (B × D)
+    float* raw_input(Workspace<float>& ws, int rank);  // the batch as rank sees it (B × D)
+    float* input(Workspace<float>& ws, int rank);      // what its first layer reads: the batch, or masked
+    const float* handed(const Shard& sh, const Slice& s) const;  // the slice of A (or A ⊙ M) passed up
+    const DropoutStream* dropout() const { return net_.has_dropout() ? &masks_ : nullptr; }
     void build(int ranks, int batch, int shared);
-    void pack(Shard& shard, bool to_shard);
+    void pack(Shard& shard, bool to_shard) const;
+    void sync() const;
     void forward_hidden(const BatchRows* rows, Workspace<float>& ws, int l, int rank, int B);
+    void drop_input(Workspace<float>& ws, int rank, int B);
     void backward_hidden(Workspace<float>& ws, int l, int rank, int B);
     bool update_slice(int l, int rank);
 
     Context ctx_;
     Network<float>& net_;
-    Optimizer& optimizer_;
-    float decay_;  // 2λ
+    // sync() copies the shards back into the optimizer from const readers: the values a
+    // reader sees do not change, only where they are kept.
+    mutable Optimizer optimizer_;
+    StepRules rules_;
+    float decay_;          // l2_decay(λ)
+    DropoutStream masks_;  // the stream at the step in progress
     int batch_ = 0;
     int shared_ = 0;  // hidden layers the shards hold
-    std::vector<Shard> shards_;
-    bool in_shards_ = false;  // the shards hold the current weights; the network's copy is older
+    mutable std::vector<Shard> shards_;
+    mutable bool in_shards_ = false;  // the shards hold the current weights; the network's copy is older
 };
 
 }  // namespace mlp

@@ -35,6 +35,7 @@ struct TrainSettings {
     double lr = 0.1;
     OptimizerSettings optimizer;
     double l2 = 0.0;        // λ in λ·Σ‖W‖²
+    double max_norm = 0.0;  // c: hidden units' incoming weight vectors kept to ‖w‖ ≤ c; 0 → off
     double lr_decay = 1.0;  // lr of epoch e (from 1) = lr · lr_decay^(e−1)
     int validations_per_epoch = 5;
     int patience = 0;       // validation checks without a new best val loss before stopping; 0 → never stop
@@ -125,6 +126,8 @@ struct TrainHooks {
 
 class Trainer {
 public:
+    // Takes net over while it lives: read it through network() (evaluation, saving); after
+    // run() returns, net itself is up to date too.
     Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data);
     // Continues from a checkpoint instead of starting afresh. Throws Error when it does not
     // fit this network, optimizer and data.
@@ -137,6 +140,7 @@ public:
     const TrainState& state() const { return state_; }
     // Its team (settings.threads) and GEMM backend, for evaluating the trained network.
     const Context& context() const { return ctx_; }
+    const Network<float>& network() const { return step_.network(); }
     long steps_per_epoch() const { return steps_per_epoch_; }
     Workspace<float>& eval_workspace() { return eval_ws_; }
 
@@ -150,13 +154,11 @@ private:
     HistoryRow check(long step, long steps_per_epoch, double lr, double train_loss,
                      double train_acc, double seconds);
 
-    Network<float>& net_;
     TrainSettings settings_;
     const DataSplits& data_;
     ThreadTeam team_;
     Context ctx_;
-    Optimizer optimizer_;
-    TrainStep step_;
+    TrainStep step_;  // owns the network's weights and the optimizer while training
     Workspace<float> ws_;
     Workspace<float> eval_ws_;
     Buffer<float> best_params_;

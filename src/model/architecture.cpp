@@ -43,6 +43,7 @@ ParamLayout::ParamLayout(const Architecture& arch) {
         layers.push_back(layer);
     }
     buffer_size = offset;
+    dropout = arch.dropout > 0.0 || arch.input_dropout > 0.0;
 }
 
 int ParamLayout::max_width() const {
@@ -68,6 +69,10 @@ void validate(const Architecture& arch) {
                                         std::to_string(arch.hidden[i]));
     require(arch.activation.slope >= 0.0 && arch.activation.slope < 1.0,
             "model.leaky_slope: expected a value in [0, 1), got " + std::to_string(arch.activation.slope));
+    require(arch.dropout >= 0.0 && arch.dropout < 1.0,
+            "model.dropout: expected a probability in [0, 1), got " + std::to_string(arch.dropout));
+    require(arch.input_dropout >= 0.0 && arch.input_dropout < 1.0,
+            "model.input_dropout: expected a probability in [0, 1), got " + std::to_string(arch.input_dropout));
 }
 
 }  // namespace mlp

@@ -8,8 +8,9 @@ namespace mlp {
 template <class T>
 Workspace<T>::Workspace(const ParamLayout& layout, int batch) : max_batch(batch), labels(batch) {
     const std::size_t B = batch;
-    std::size_t total = B * layout.layers[0].in + 2 * B * layout.max_width();
-    for (const auto& layer : layout.layers) total += 2 * B * layer.out;
+    const int per_layer = layout.dropout ? 4 : 2;  // Z, A, and with dropout M, D
+    std::size_t total = B * layout.layers[0].in * (layout.dropout ? 2 : 1) + 2 * B * layout.max_width();
+    for (const auto& layer : layout.layers) total += per_layer * B * layer.out;
     storage = Buffer<T>(total);
     T* p = storage.data();
     auto take = [&](int cols) {
@@ -24,6 +25,12 @@ Workspace<T>::Workspace(const ParamLayout& layout, int batch) : max_batch(batch)
     }
     grad_a = take(layout.max_width());
     grad_b = take(layout.max_width());
+    if (!layout.dropout) return;
+    dropped_input = take(layout.layers[0].in);
+    for (const auto& layer : layout.layers) {
+        M.push_back(take(layer.out));
+        D.push_back(take(layer.out));
+    }
 }
 
 template <class T>
@@ -54,9 +61,22 @@ const T* Network<T>::bias(const Buffer<T>& flat, int l) const {
     return layer.has_bias ? flat.data() + layer.b_offset : nullptr;
 }
 
+// The batch the first layer sees: X, or with input dropout X ⊙ M_0 (drawn into
+// ws.dropped_input, which holds the mask and then the product).
 template <class T>
-ConstView<T> Network<T>::forward(const Context& ctx, Workspace<T>& ws, int B, int first) const {
-    ConstView<T> x = first == 0 ? ws.input.top(B) : ws.A[first - 1].top(B);
+ConstView<T> Network<T>::input(Workspace<T>& ws, int B, const DropoutStream* dropout) const {
+    if (!dropout || arch_.input_dropout == 0.0) return ws.input.top(B);
+    const MatrixView<T> x = ws.dropped_input.top(B);
+    dropout_mask<T>(*dropout, input_mask_layer, arch_.input_dropout, 0, x);
+    dropout_forward<T>(ws.input.top(B), x, x);
+    return x;
+}
+
+template <class T>
+ConstView<T> Network<T>::forward(const Context& ctx, Workspace<T>& ws, int B, int first,
+                                 const DropoutStream* dropout) const {
+    const bool dropped = dropout && arch_.dropout > 0.0;
+    ConstView<T> x = first == 0 ? input(ws, B, dropout) : ConstView<T>(ws.handed(first - 1, B, dropped));
     const int L = layers();
     for (int l = first; l < L; ++l) {
         MatrixView<T> z = ws.Z[l].top(B);
@@ -65,7 +85,11 @@ ConstView<T> Network<T>::forward(const Context& ctx, Workspace<T>& ws, int B, in
             return z;
         }
         dense_activation_forward<T>(ctx, x, weight(params, l), bias(params, l), z, arch_.activation, ws.A[l].top(B));
-        x = ws.A[l].top(B);
+        if (dropped) {
+            dropout_mask<T>(*dropout, hidden_mask_layer(l), arch_.dropout, 0, ws.M[l].top(B));
+            dropout_forward<T>(ws.A[l].top(B), ws.M[l].top(B), ws.D[l].top(B));
+        }
+        x = ws.handed(l, B, dropped);
     }
     return x;
 }
@@ -82,22 +106,25 @@ LossResult Network<T>::evaluate(const Context& ctx, Workspace<T>& ws, int B) con
 // per core was measured slower, bench/NOTES.md rows 15-17).
 template <class T>
 LossResult Network<T>::forward_backward(const Context& ctx, Workspace<T>& ws, int B, int first,
-                                        MatrixView<T> input_grad) {
+                                        MatrixView<T> input_grad, const DropoutStream* dropout) {
     const int L = layers();
-    auto rows = [&](MatrixView<T> m) { return m.top(B); };
-    ConstView<T> logits = forward(ctx, ws, B, first);
+    const bool dropped = dropout && arch_.dropout > 0.0;
+    ConstView<T> logits = forward(ctx, ws, B, first, dropout);
     const int K = layout_.layers.back().out;
     MatrixView<T> dz(ws.grad_a.row(0), B, K);
     LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz);
     T* spare = ws.grad_b.row(0);
     for (int l = L - 1; l >= first; --l) {
-        ConstView<T> in = l == 0 ? ConstView<T>(rows(ws.input)) : ConstView<T>(rows(ws.A[l - 1]));
-        MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare, B, layout_.layers[l].in);
+        const bool first_layer = l == 0;
+        ConstView<T> in = first_layer ? ConstView<T>(ws.input.top(B)) : ConstView<T>(ws.handed(l - 1, B, dropped));
+        if (first_layer && dropout && arch_.input_dropout > 0.0) in = ws.dropped_input.top(B);
+        MatrixView<T> dx = first_layer ? MatrixView<T>() : MatrixView<T>(spare, B, layout_.layers[l].in);
         if (l == first && first > 0) dx = input_grad.top(B);
         dense_backward<T>(ctx, in, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
         if (l == first) break;
-        // dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1}), in place.
-        activation_backward<T>(arch_.activation, rows(ws.Z[l - 1]), rows(ws.A[l - 1]), dx, dx);
+        // dZ_{l-1} = (dD_{l-1} ⊙ M_{l-1}) ⊙ f'(Z_{l-1}), in place.
+        if (dropped) dropout_backward<T>(ws.M[l - 1].top(B), dx);
+        activation_backward<T>(arch_.activation, ws.Z[l - 1].top(B), ws.A[l - 1].top(B), dx, dx);
         spare = dz.data;
         dz = dx;
     }

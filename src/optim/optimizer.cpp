@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "mlp/error.hpp"
+#include "mlp/regularization.hpp"
 
 namespace mlp {
 
@@ -33,7 +34,7 @@ Optimizer::Optimizer(const OptimizerSettings& settings, std::size_t size) : sett
 
 namespace {
 
-// The update of n elements, with gradient g + decay·w. Element-wise, so any split of a
+// The update of n elements, with gradient g + decay·w (regularization.hpp). Element-wise, so any split of a
 // buffer over threads gives the same result. Returns false when a new w is NaN or Inf:
 // a NaN or Inf gradient always makes one, so this one flag catches both. Adam's sqrt
 // vectorises because the build passes -fno-math-errno.
@@ -46,20 +47,20 @@ inline __attribute__((always_inline)) bool update_kind(const Optimizer::Rule& u,
     switch (kind) {
         case OptimizerKind::sgd:
             for (long i = 0; i < n; ++i) {
-                w[i] -= lr * (g[i] + decay * w[i]);
+                w[i] -= lr * l2_gradient(g[i], w[i], decay);
                 bad |= !__builtin_isfinite(w[i]);
             }
             break;
         case OptimizerKind::momentum:
             for (long i = 0; i < n; ++i) {
-                m[i] = mu * m[i] + lr * (g[i] + decay * w[i]);
+                m[i] = mu * m[i] + lr * l2_gradient(g[i], w[i], decay);
                 w[i] -= m[i];
                 bad |= !__builtin_isfinite(w[i]);
             }
             break;
         case OptimizerKind::nesterov:
             for (long i = 0; i < n; ++i) {
-                const float gi = g[i] + decay * w[i];
+                const float gi = l2_gradient(g[i], w[i], decay);
                 m[i] = mu * m[i] + lr * gi;
                 w[i] -= mu * m[i] + lr * gi;
                 bad |= !__builtin_isfinite(w[i]);
@@ -67,7 +68,7 @@ inline __attribute__((always_inline)) bool update_kind(const Optimizer::Rule& u,
             break;
         case OptimizerKind::adam:
             for (long i = 0; i < n; ++i) {
-                const float gi = g[i] + decay * w[i];
+                const float gi = l2_gradient(g[i], w[i], decay);
                 m[i] = b1 * m[i] + a1 * gi;
                 s[i] = b2 * s[i] + a2 * gi * gi;
                 w[i] -= lr * (m[i] * c1) / (__builtin_sqrtf(s[i] * c2) + eps);

@@ -32,8 +32,33 @@ constexpr std::size_t kGuard = 1024;
 
 }  // namespace
 
-TrainStep::TrainStep(const Context& ctx, Network<float>& net, Optimizer& optimizer, double l2)
-    : ctx_(ctx), net_(net), optimizer_(optimizer), decay_(static_cast<float>(2.0 * l2)) {}
+TrainStep::TrainStep(const Context& ctx, Network<float>& net, const OptimizerSettings& optimizer, const StepRules& rules)
+    : ctx_(ctx),
+      net_(net),
+      optimizer_(optimizer, net.params.size()),
+      rules_(rules),
+      decay_(l2_decay(rules.l2)),
+      masks_(DropoutStream::of_seed(rules.seed, 0)) {}
+
+const Network<float>& TrainStep::network() const {
+    sync();
+    return net_;
+}
+
+const Optimizer& TrainStep::optimizer() const {
+    sync();
+    return optimizer_;
+}
+
+Network<float>& TrainStep::writable_network() {
+    sync();
+    return net_;
+}
+
+Optimizer& TrainStep::writable_optimizer() {
+    sync();
+    return optimizer_;
+}
 
 // Measured on the development machine (bench/NOTES.md): a phase costs the two cores about
 // 2 µs of hand-off and copying, so sharing pays when a phase holds several µs of work:
@@ -61,6 +86,7 @@ int TrainStep::shared_layers(int threads, int batch) const {
 bool TrainStep::shares(int threads, int batch) const { return shared_layers(threads, batch) > 0; }
 
 StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, double lr) {
+    masks_.step = optimizer_.steps + 1;
     const int shared = shared_layers(ctx_.threads(), ws.max_batch);
     if (shared > 0) return run_shared(&rows, ws, B, lr, shared);
     gather_batch(*rows.subset, rows.order, B, *rows.norm, ws.input, ws.labels.data());
@@ -70,6 +96,7 @@ StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, do
 }
 
 StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
+    masks_.step = optimizer_.steps + 1;
     const int shared = shared_layers(ctx_.threads(), ws.max_batch);
     if (shared > 0) return run_shared(nullptr, ws, B, lr, shared);
     sync();
@@ -78,19 +105,21 @@ StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
 
 StepResult TrainStep::run_serial(Workspace<float>& ws, int B, double lr) {
     StepResult result;
-    result.loss = net_.forward_backward(ctx_, ws, B);
+    result.loss = net_.forward_backward(ctx_, ws, B, 0, {}, dropout());
     optimizer_.begin_step(lr);
     result.finite = update_layers(0);
     return result;
 }
 
-// The optimizer's (prepared) update of layers [first, L) in the network itself.
+// The optimizer's (prepared) update of layers [first, L) in the network itself, then
+// max-norm on the hidden ones.
 bool TrainStep::update_layers(int first) {
     bool finite = true;
     for (int l = first; l < net_.layers(); ++l) {
         const LayerLayout& layer = net_.layout().layers[l];
         finite &= optimizer_.update(net_.params, net_.grads, layer.w_offset, long(layer.in) * layer.out, decay_);
         if (layer.has_bias) finite &= optimizer_.update(net_.params, net_.grads, layer.b_offset, layer.out);
+        if (l + 1 < net_.layers()) max_norm(net_.weight(net_.params, l), rules_.max_norm);
     }
     return finite;
 }
@@ -122,6 +151,10 @@ void TrainStep::build(int ranks, int batch, int shared) {
             s.b = params, params += lines(s.w);
             s.Z = act, act += lines(B * s.w);
             s.A = act, act += lines(B * s.w);
+            if (net_.architecture().dropout > 0.0) {
+                s.M = act, act += lines(B * s.w);
+                s.D = act, act += lines(B * s.w);
+            }
             if (l > 0) s.in = act, act += lines(B * layer.in);
             widest = std::max(widest, s.w);
             sh.layers.push_back(s);
@@ -136,6 +169,7 @@ void TrainStep::build(int ranks, int batch, int shared) {
         }
         sh.dz = act, act += lines(B * widest);
         if (r > 0) sh.input = act, act += lines(B * layout.layers[0].in);
+        if (r > 0 && net_.architecture().input_dropout > 0.0) sh.dropped = act, act += lines(B * layout.layers[0].in);
         sh.logits = act, act += lines(B * K);
         for (std::size_t& p : sh.partial) p = act, act += lines(B * widest_in);
         const int tensors = 2 + (optimizer_.first.size() > 0) + (optimizer_.second.size() > 0);
@@ -151,7 +185,7 @@ void TrainStep::build(int ranks, int batch, int shared) {
 
 // Copies a shard's weights and optimizer state from the network and optimizer
 // (to_shard), or them and the gradients back.
-void TrainStep::pack(Shard& sh, bool to_shard) {
+void TrainStep::pack(Shard& sh, bool to_shard) const {
     const ParamLayout& layout = net_.layout();
     const LayerLayout& out = layout.layers.back();
     const bool first_rank = &sh == &shards_.front();
@@ -176,14 +210,32 @@ void TrainStep::pack(Shard& sh, bool to_shard) {
     if (!to_shard) move(net_.grads, sh.g);
 }
 
-void TrainStep::sync() {
+void TrainStep::sync() const {
     if (in_shards_)
         for (Shard& sh : shards_) pack(sh, false);
     in_shards_ = false;
 }
 
-float* TrainStep::input(Workspace<float>& ws, int rank) {
+float* TrainStep::raw_input(Workspace<float>& ws, int rank) {
     return rank > 0 ? shards_[rank].act + shards_[rank].input : ws.input.data;
+}
+
+float* TrainStep::input(Workspace<float>& ws, int rank) {
+    if (!dropout() || net_.architecture().input_dropout == 0.0) return raw_input(ws, rank);
+    return rank > 0 ? shards_[rank].act + shards_[rank].dropped : ws.dropped_input.data;
+}
+
+const float* TrainStep::handed(const Shard& sh, const Slice& s) const {
+    return sh.act + (dropout() && net_.architecture().dropout > 0.0 ? s.D : s.A);
+}
+
+std::vector<MatrixView<float>> TrainStep::guard_regions() {
+    std::vector<MatrixView<float>> regions;
+    for (Shard& sh : shards_) {
+        regions.emplace_back(sh.memory.data(), 1, int(kGuard));
+        regions.emplace_back(sh.memory.data() + sh.memory.size() - kGuard, 1, int(kGuard));
+    }
+    return regions;
 }
 
 // `shared`: shared_layers() for this team and workspace, worked out once by run().
@@ -222,13 +274,13 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
 // Above the shared layers, on the caller: A_{s−1} assembled in ws from every rank's slice,
 // then forward, loss and backward of layers [s, L), dL/dA_{s−1} going to rank 0's shard.
 LossResult TrainStep::run_top(Workspace<float>& ws, int B) {
-    const MatrixView<float> a = ws.A[shared_ - 1].top(B);
+    const MatrixView<float> a = ws.handed(shared_ - 1, B, dropout() && net_.architecture().dropout > 0.0);
     for (const Shard& sh : shards_) {
         const Slice& s = sh.layers.back();
-        copy_rows(sh.act + s.A, s.w, a.data + s.c0, a.ld, B, s.w);
+        copy_rows(handed(sh, s), s.w, a.data + s.c0, a.ld, B, s.w);
     }
     float* grad_in = shards_[0].act + shards_[0].grad_in;
-    return net_.forward_backward(ctx_, ws, B, shared_, MatrixView<float>(grad_in, B, a.cols));
+    return net_.forward_backward(ctx_, ws, B, shared_, MatrixView<float>(grad_in, B, a.cols), dropout());
 }
 
 // Every layer shared, at the start of the backward phase on every rank: logits = Σ_r
@@ -263,7 +315,7 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
     const Slice& s = sh.layers[l];
     const LayerLayout& layer = net_.layout().layers[l];
     float* act = sh.act;
-    float* in = l == 0 ? input(ws, rank) : act + s.in;
+    float* in = l == 0 ? raw_input(ws, rank) : act + s.in;
     if (l == 0 && rows) {
         gather_batch(*rows->subset, rows->order, B, *rows->norm, MatrixView<float>(in, B, layer.in),
                      rank == 0 ? ws.labels.data() : nullptr);
@@ -273,13 +325,21 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
     } else if (l > 0) {
         for (const Shard& other : shards_) {
             const Slice& o = other.layers[l - 1];
-            copy_rows(other.act + o.A, o.w, in + o.c0, layer.in, B, o.w);
+            copy_rows(handed(other, o), o.w, in + o.c0, layer.in, B, o.w);
         }
     }
-    if (s.w > 0)
+    if (l == 0) in = input(ws, rank), drop_input(ws, rank, B);
+    if (s.w > 0) {
+        const Architecture& arch = net_.architecture();
         dense_activation_forward<float>(ctx_, ConstView<float>(in, B, layer.in), ConstView<float>(sh.w + s.W, layer.in, s.w),
                                         layer.has_bias ? sh.w + s.b : nullptr, MatrixView<float>(act + s.Z, B, s.w),
-                                        net_.architecture().activation, MatrixView<float>(act + s.A, B, s.w));
+                                        arch.activation, MatrixView<float>(act + s.A, B, s.w));
+        if (dropout() && arch.dropout > 0.0) {
+            const MatrixView<float> mask(act + s.M, B, s.w);
+            dropout_mask<float>(masks_, hidden_mask_layer(l), arch.dropout, s.c0, mask);
+            dropout_forward<float>(ConstView<float>(act + s.A, B, s.w), mask, MatrixView<float>(act + s.D, B, s.w));
+        }
+    }
     if (l != net_.layers() - 2) return;
 
     const LayerLayout& out = net_.layout().layers.back();
@@ -287,12 +347,22 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
     float* logits = act + sh.logits;
     const float* bias = rank == 0 && out.has_bias ? sh.w + sh.b_out : nullptr;
     if (s.w > 0) {
-        dense_forward<float>(ctx_, ConstView<float>(act + s.A, B, s.w), ConstView<float>(sh.w + sh.W_out, s.w, K), bias,
+        dense_forward<float>(ctx_, ConstView<float>(handed(sh, s), B, s.w), ConstView<float>(sh.w + sh.W_out, s.w, K), bias,
                              MatrixView<float>(logits, B, K));
         return;
     }
     for (int i = 0; i < B; ++i)
         for (int j = 0; j < K; ++j) logits[std::size_t(i) * K + j] = bias ? bias[j] : 0.0f;
+}
+
+// With input dropout, the rank's masked copy of the batch: the whole B × D mask, drawn by
+// every rank (the same bits) so none waits for another's.
+void TrainStep::drop_input(Workspace<float>& ws, int rank, int B) {
+    if (!dropout() || net_.architecture().input_dropout == 0.0) return;
+    const int D = net_.layout().layers[0].in;
+    const MatrixView<float> x(input(ws, rank), B, D);
+    dropout_mask<float>(masks_, input_mask_layer, net_.architecture().input_dropout, 0, x);
+    dropout_forward<float>(ConstView<float>(raw_input(ws, rank), B, D), x, x);
 }
 
 // dA_S into the shard's dz (from dZ_out, or summed from every rank's partial product),
@@ -311,7 +381,7 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
         const ConstView<float> dz_out(output_dz(ws, rank), B, K);
         float* db_out = rank == 0 && layout.layers.back().has_bias ? g + sh.b_out : nullptr;
         if (s.w > 0)
-            dense_backward<float>(ctx_, ConstView<float>(act + s.A, B, s.w), ConstView<float>(w + sh.W_out, s.w, K), dz_out,
+            dense_backward<float>(ctx_, ConstView<float>(handed(sh, s), B, s.w), ConstView<float>(w + sh.W_out, s.w, K), dz_out,
                                   MatrixView<float>(g + sh.W_out, s.w, K), db_out, MatrixView<float>(dz, B, s.w));
         else if (db_out)
             column_sums(dz_out, db_out);
@@ -337,6 +407,7 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
         return;
     }
     const MatrixView<float> dZ(dz, B, s.w);
+    if (dropout() && net_.architecture().dropout > 0.0) dropout_backward<float>(ConstView<float>(act + s.M, B, s.w), dZ);
     activation_backward<float>(net_.architecture().activation, ConstView<float>(act + s.Z, B, s.w),
                                ConstView<float>(act + s.A, B, s.w), dZ, dZ);
     const float* in = l == 0 ? input(ws, rank) : act + s.in;
@@ -358,6 +429,7 @@ bool TrainStep::update_slice(int l, int rank) {
     };
     bool finite = update(s.W, long(layer.in) * s.w, decay_);
     if (layer.has_bias) finite &= update(s.b, s.w, 0.0f);
+    max_norm(MatrixView<float>(w + s.W, layer.in, s.w), rules_.max_norm);
     if (l != net_.layers() - 2) return finite;
     const LayerLayout& out = layout.layers.back();
     finite &= update(sh.W_out, long(s.w) * out.out, decay_);

@@ -40,13 +40,11 @@ DivergencePolicy parse_divergence_policy(const std::string& name) {
 }
 
 Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data)
-    : net_(net),
-      settings_(settings),
+    : settings_(settings),
       data_(data),
       team_(settings.threads),
       ctx_{&team_, settings.gemm},
-      optimizer_(settings.optimizer, net.params.size()),
-      step_(ctx_, net, optimizer_, settings.l2),
+      step_(ctx_, net, settings.optimizer, StepRules{settings.l2, settings.max_norm, settings.seed}),
       ws_(net.layout(), settings.batch_size),
       eval_ws_(net.layout(), std::max(settings.batch_size, kEvalBatch)) {
     require(data.train.size() > 0, "data: the training split is empty");
@@ -98,13 +96,13 @@ HistoryRow Trainer::check(long step, long steps_per_epoch, double lr, double tra
     row.train_loss = train_loss;
     row.train_acc = train_acc;
     if (settings_.full_train_metrics) {
-        const Evaluation train = evaluate(ctx_, net_, eval_ws_, data_.train, data_.normalizer);
+        const Evaluation train = evaluate(ctx_, step_.network(), eval_ws_, data_.train, data_.normalizer);
         row.train_loss = train.loss;
         row.train_acc = train.accuracy;
     }
     row.val_loss = row.val_acc = std::numeric_limits<double>::quiet_NaN();
     if (data_.validation.size() > 0) {
-        const Evaluation val = evaluate(ctx_, net_, eval_ws_, data_.validation, data_.normalizer);
+        const Evaluation val = evaluate(ctx_, step_.network(), eval_ws_, data_.validation, data_.normalizer);
         row.val_loss = val.loss;
         row.val_acc = val.accuracy;
     }
@@ -130,7 +128,6 @@ void Trainer::record_step(const LossResult& batch, int b, double elapsed, const 
     p.seconds = elapsed;
     // A run cut short by max_steps still ends with a validation check.
     if (st.position == check_step(steps_per_epoch_, checks_per_epoch_, st.next_check) || step_limit_reached()) {
-        step_.sync();  // the check evaluates, and early stopping copies, the current weights
         ++st.next_check;
         st.history.push_back(check(st.steps, steps_per_epoch_, lr(), p.loss, p.accuracy, elapsed));
         const HistoryRow& row = st.history.back();
@@ -141,7 +138,7 @@ void Trainer::record_step(const LossResult& batch, int b, double elapsed, const 
                 st.best_val = row.val_loss;
                 st.checks_without_improvement = 0;
                 st.best_step = st.steps;
-                best_params_.copy_from(net_.params);
+                best_params_.copy_from(step_.network().params);
             } else if (++st.checks_without_improvement >= settings_.patience) {
                 st.stopped_early = true;
             }
@@ -194,8 +191,7 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
         std::string why;
         if (!std::isfinite(batch.loss)) why = "the loss is " + number(batch.loss);
         else if (!step.finite) {
-            step_.sync();
-            why = all_finite(net_.grads) ? "the update made a weight NaN or Inf" : "a gradient is NaN or Inf";
+            why = all_finite(step_.network().grads) ? "the update made a weight NaN or Inf" : "a gradient is NaN or Inf";
         }
         if (!why.empty()) {
             if (settings_.on_divergence == DivergencePolicy::stop ||
@@ -219,7 +215,6 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
         const bool due = (settings_.checkpoint_every > 0 && state_.steps % settings_.checkpoint_every == 0) ||
                          state_.position == S || finished();
         if (due || stop) {
-            step_.sync();
             state_.seconds = now_seconds() - start;
             last_good = checkpoint();
             if (hooks.checkpoint) hooks.checkpoint(last_good);
@@ -229,10 +224,10 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
             break;
         }
     }
-    step_.sync();
     state_.seconds = now_seconds() - start;
+    Network<float>& net = step_.writable_network();  // also brings the caller's net up to date
     if (!result.interrupted) {
-        if (settings_.patience > 0 && state_.best_step > 0) net_.params.copy_from(best_params_);
+        if (settings_.patience > 0 && state_.best_step > 0) net.params.copy_from(best_params_);
         else state_.best_step = state_.steps;
     }
     result.history = state_.history;
@@ -247,21 +242,22 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
 Checkpoint Trainer::checkpoint() const {
     Checkpoint c;
     c.state = state_;
-    c.params = net_.params;
-    c.first = optimizer_.first;
-    c.second = optimizer_.second;
-    c.optimizer_steps = optimizer_.steps;
+    const Optimizer& optimizer = step_.optimizer();
+    c.params = step_.network().params;
+    c.first = optimizer.first;
+    c.second = optimizer.second;
+    c.optimizer_steps = optimizer.steps;
     c.best_params = best_params_;
     c.batch_size = settings_.batch_size;
     return c;
 }
 
 void Trainer::restore(const Checkpoint& c) {
-    step_.sync();  // the next step packs the restored weights
-    net_.params.copy_from(c.params);
-    optimizer_.first.copy_from(c.first);
-    optimizer_.second.copy_from(c.second);
-    optimizer_.steps = c.optimizer_steps;
+    Optimizer& optimizer = step_.writable_optimizer();
+    step_.writable_network().params.copy_from(c.params);
+    optimizer.first.copy_from(c.first);
+    optimizer.second.copy_from(c.second);
+    optimizer.steps = c.optimizer_steps;
     if (best_params_.size() > 0 && c.best_params.size() > 0) best_params_.copy_from(c.best_params);
     state_ = c.state;
 }
@@ -269,10 +265,12 @@ void Trainer::restore(const Checkpoint& c) {
 void Trainer::resume(const Checkpoint& c) {
     const TrainState& st = c.state;
     const std::string what = "checkpoint: ";
-    require(c.params.size() == net_.params.size(),
+    const std::size_t parameters = step_.network().params.size();
+    require(c.params.size() == parameters,
             what + "it holds " + std::to_string(c.params.size()) + " parameters, the network of this config has " +
-                std::to_string(net_.params.size()) + " (were the [model] settings changed?)");
-    require(c.first.size() == optimizer_.first.size() && c.second.size() == optimizer_.second.size(),
+                std::to_string(parameters) + " (were the [model] settings changed?)");
+    const Optimizer& optimizer = step_.optimizer();
+    require(c.first.size() == optimizer.first.size() && c.second.size() == optimizer.second.size(),
             what + "its optimizer state does not fit train.optimizer = \"" +
                 optimizer_name(settings_.optimizer.kind) + "\" (was the optimizer changed?)");
     require(st.order.size() == state_.order.size(),
@@ -287,7 +285,7 @@ void Trainer::resume(const Checkpoint& c) {
     require(st.next_check >= 0 && st.next_check <= checks_per_epoch_,
             what + "validation check " + std::to_string(st.next_check) + " is outside the " +
                 std::to_string(checks_per_epoch_) + " checks of an epoch (was train.validations_per_epoch changed?)");
-    require(settings_.patience == 0 || st.best_step == 0 || c.best_params.size() == net_.params.size(),
+    require(settings_.patience == 0 || st.best_step == 0 || c.best_params.size() == parameters,
             what + "early stopping needs the best weights, which it does not hold");
     restore(c);
 }

@@ -1,7 +1,8 @@
 // The training step shared over two threads by hidden units: it must give one thread's
 // result within float rounding for every optimizer, L2, bias convention and layer shape
 // (including a layer too narrow to give the second thread any units), the double
-// reference's gradients, the same bits on every run, and hand its weights back through sync().
+// reference's gradients, the same bits on every run, and hand its weights back through
+// network(), whichever reader asks.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -47,8 +48,7 @@ Trained train(const Architecture& arch, int threads, OptimizerKind kind, double 
     initialize(net, Init{InitScheme::fan_in}, rng);
     OptimizerSettings settings;
     settings.kind = kind;
-    Optimizer optimizer(settings, net.params.size());
-    TrainStep step(ctx, net, optimizer, l2);
+    TrainStep step(ctx, net, settings, {.l2 = l2});
     Workspace<float> ws(net.layout(), B);
     Trained run;
     for (int s = 0; s < steps; ++s) {
@@ -59,17 +59,16 @@ Trained train(const Architecture& arch, int threads, OptimizerKind kind, double 
         EXPECT_TRUE(r.finite);
         run.losses.push_back(r.loss.loss);
     }
-    step.sync();
-    run.params.assign(net.params.begin(), net.params.end());
-    run.grads.assign(net.grads.begin(), net.grads.end());
+    const Network<float>& trained = step.network();
+    run.params.assign(trained.params.begin(), trained.params.end());
+    run.grads.assign(trained.grads.begin(), trained.grads.end());
     return run;
 }
 
 // How many hidden layers a step of this network on batches of B shares over two threads.
 int shared(const Architecture& arch, int B) {
     Network<float> net(arch);
-    Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    return TrainStep(Context{}, net, optimizer, 0.0).shared_layers(2, B);
+    return TrainStep(Context{}, net, OptimizerSettings{}).shared_layers(2, B);
 }
 
 double max_difference(const std::vector<float>& a, const std::vector<float>& b) {
@@ -80,11 +79,10 @@ double max_difference(const std::vector<float>& a, const std::vector<float>& b) 
 
 TEST(TrainStep, SharesOnlyWhereAPhaseHoldsEnoughWork) {
     Network<float> narrow(architecture(784, {64}, 10));
-    Optimizer optimizer(OptimizerSettings{}, narrow.params.size());
-    EXPECT_TRUE(TrainStep(Context{}, narrow, optimizer, 0.0).shares(2, 32));
-    EXPECT_FALSE(TrainStep(Context{}, narrow, optimizer, 0.0).shares(1, 32));
-    EXPECT_FALSE(TrainStep(Context{}, narrow, optimizer, 0.0).shares(2, 8));  // 0.6·10⁶ multiply-adds a phase
-    EXPECT_TRUE(TrainStep(Context{}, narrow, optimizer, 0.0).shares(2, 1));   // a stream over the weights
+    EXPECT_TRUE(TrainStep(Context{}, narrow, OptimizerSettings{}).shares(2, 32));
+    EXPECT_FALSE(TrainStep(Context{}, narrow, OptimizerSettings{}).shares(1, 32));
+    EXPECT_FALSE(TrainStep(Context{}, narrow, OptimizerSettings{}).shares(2, 8));  // 0.6·10⁶ multiply-adds a phase
+    EXPECT_TRUE(TrainStep(Context{}, narrow, OptimizerSettings{}).shares(2, 1));   // a stream over the weights
     EXPECT_EQ(shared(architecture(784, {64}, 10), 32), 1);
     // Deep and narrow: only the first layer's phase is large enough at batch 32.
     EXPECT_EQ(shared(architecture(784, std::vector<int>(10, 64), 10), 32), 1);
@@ -92,7 +90,7 @@ TEST(TrainStep, SharesOnlyWhereAPhaseHoldsEnoughWork) {
     EXPECT_EQ(shared(architecture(784, {64, 64, 64}, 10), 32), 3);
     EXPECT_EQ(shared(architecture(784, {16, 16, 16}, 10), 32), 0);
     Network<float> softmax(architecture(784, {}, 10));
-    EXPECT_FALSE(TrainStep(Context{}, softmax, optimizer, 0.0).shares(2, 512));
+    EXPECT_FALSE(TrainStep(Context{}, softmax, OptimizerSettings{}).shares(2, 512));
 }
 
 TEST(TrainStep, TwoThreadsMatchOneForEveryOptimizerAndShape) {
@@ -143,17 +141,16 @@ void check_against_double_reference(const Architecture& arch, int B, int layers)
     const auto x = test::random_values(std::size_t(B) * arch.inputs, 9);
     for (std::size_t i = 0; i < x.size(); ++i) ws.input.data[i] = float(x[i]), wsd.input.data[i] = float(x[i]);
     for (int i = 0; i < B; ++i) ws.labels[i] = wsd.labels[i] = (3 * i) % 10;
-    Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    TrainStep step(ctx, net, optimizer, 0.0);
+    TrainStep step(ctx, net, OptimizerSettings{});
     ASSERT_TRUE(step.shares(2, B));
     const StepResult fast = step.run(ws, B, 0.0);  // lr 0: the weights stay, the gradients show
-    step.sync();
+    const Buffer<float>& grads = step.network().grads;
     const LossResult slow = ref.forward_backward(Context{}, wsd, B);
     EXPECT_NEAR(fast.loss.loss, slow.loss, 1e-5 * slow.loss);
     EXPECT_EQ(fast.loss.correct, slow.correct);
     double worst = 0.0, scale = 0.0;
-    for (std::size_t i = 0; i < net.grads.size(); ++i) {
-        worst = std::max(worst, std::abs(net.grads.data()[i] - ref.grads.data()[i]));
+    for (std::size_t i = 0; i < grads.size(); ++i) {
+        worst = std::max(worst, std::abs(grads.data()[i] - ref.grads.data()[i]));
         scale = std::max(scale, std::abs(ref.grads.data()[i]));
     }
     EXPECT_LT(worst, 1e-5 * scale);
@@ -178,8 +175,7 @@ TEST(TrainStep, GatheringInsideTheStepEqualsAGatheredBatch) {
         Network<float> net(arch);
         Rng rng(2);
         initialize(net, Init{InitScheme::fan_in}, rng);
-        Optimizer optimizer(OptimizerSettings{}, net.params.size());
-        TrainStep step(ctx, net, optimizer, 0.0);
+        TrainStep step(ctx, net, OptimizerSettings{});
         Workspace<float> ws(net.layout(), B);
         for (int s = 0; s < 5; ++s) {
             const int* rows = order.data() + s * B;
@@ -190,13 +186,12 @@ TEST(TrainStep, GatheringInsideTheStepEqualsAGatheredBatch) {
                 step.run(ws, B, 0.1);
             }
         }
-        step.sync();
-        results[mode].assign(net.params.begin(), net.params.end());
+        results[mode].assign(step.network().params.begin(), step.network().params.end());
     }
     EXPECT_EQ(0, std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)));
 }
 
-TEST(TrainStep, SyncHandsTheWeightsBackAndTakesChangesIn) {
+TEST(TrainStep, ReadersSeeTheCurrentWeightsAndChangesAreTakenIn) {
     const Architecture arch = architecture(400, {64}, 10);
     const int B = 32;
     ASSERT_TRUE(shared(arch, B));
@@ -206,17 +201,17 @@ TEST(TrainStep, SyncHandsTheWeightsBackAndTakesChangesIn) {
     Rng rng(4);
     initialize(net, Init{InitScheme::fan_in}, rng);
     const std::vector<float> before(net.params.begin(), net.params.end());
-    Optimizer optimizer(OptimizerSettings{}, net.params.size());
-    TrainStep step(ctx, net, optimizer, 0.0);
+    TrainStep step(ctx, net, OptimizerSettings{});
     Workspace<float> ws(net.layout(), B);
     const auto x = test::cast<float>(test::random_values(std::size_t(B) * arch.inputs, 3));
     std::memcpy(ws.input.data, x.data(), x.size() * sizeof(float));
     for (int i = 0; i < B; ++i) ws.labels[i] = i % 10;
     const double first = step.run(ws, B, 0.5).loss.loss;
-    step.sync();
-    EXPECT_GT(max_difference(before, std::vector<float>(net.params.begin(), net.params.end())), 1e-4);
+    const Buffer<float>& now = step.network().params;
+    EXPECT_GT(max_difference(before, std::vector<float>(now.begin(), now.end())), 1e-4);
     // Put the initial weights back: the next step must start from them, not from the shards.
-    std::copy(before.begin(), before.end(), net.params.begin());
+    Buffer<float>& params = step.writable_network().params;
+    std::copy(before.begin(), before.end(), params.begin());
     EXPECT_DOUBLE_EQ(step.run(ws, B, 0.5).loss.loss, first);
 }
 
@@ -247,7 +242,7 @@ TEST(TrainStep, TrainerOnTwoThreadsRecoversFromDivergence) {
 }
 
 // Checks, checkpoints, early stopping and a restart all read the shards' weights through
-// sync(): a run stopped anywhere and resumed ends as an unbroken one.
+// the step's network(): a run stopped anywhere and resumed ends as an unbroken one.
 void check_resume(const Architecture& arch, int layers) {
     const DataSplits data = test::clusters_splits(400, 400, 5, 80, 7);
     ASSERT_EQ(shared(arch, 32), layers);

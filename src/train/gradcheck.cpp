@@ -1,9 +1,12 @@
 // Finite-difference gradient check. Entries whose ±h step flips the sign of any hidden
-// pre-activation are skipped: at a ReLU kink the derivative is undefined.
+// pre-activation are skipped: at a ReLU kink the derivative is undefined. The analytic
+// side is what a training step uses: the network's gradients plus L2 as the optimizer
+// applies it (regularization.hpp), and with dropout the masks of one frozen step.
 #include "mlp/gradcheck.hpp"
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "mlp/regularization.hpp"
 #include "mlp/rng.hpp"
@@ -24,13 +27,24 @@ void load_batch(Workspace<T>& ws, ConstView<float> X, const int* labels) {
     }
 }
 
-double l2_penalty(const Network<double>& net, double lambda) {
+// λ·Σ‖W_l‖² over the weight tensors.
+double weights_penalty(const Network<double>& net, double lambda) {
     double sum = 0.0;
     for (int l = 0; l < net.layers(); ++l) {
-        ConstView<double> W = net.weight(net.params, l);
-        for (std::size_t i = 0; i < W.size(); ++i) sum += W.data[i] * W.data[i];
+        const ConstView<double> W = net.weight(net.params, l);
+        sum += l2_penalty(W.data, W.size(), lambda);
     }
-    return lambda * sum;
+    return sum;
+}
+
+// The gradient the optimizer steps along: each weight's g + decay·w, biases as they are.
+template <class T>
+void add_weight_decay(Network<T>& net, T decay) {
+    for (int l = 0; l < net.layers(); ++l) {
+        const ConstView<T> W = net.weight(std::as_const(net.params), l);
+        const MatrixView<T> dW = net.weight(net.grads, l);
+        for (std::size_t i = 0; i < W.size(); ++i) dW.data[i] = l2_gradient(dW.data[i], W.data[i], decay);
+    }
 }
 
 // Signs of every hidden pre-activation after the last forward pass, folded into a hash.
@@ -66,20 +80,25 @@ std::vector<GradcheckRow> gradcheck(const Context& ctx, const Network<float>& ne
     copy_params(net, dnet);
     Workspace<double> dws(dnet.layout(), B);
     load_batch(dws, X, labels);
-    dnet.forward_backward(ctx, dws, B);
-    add_l2(dnet, settings.l2);
+    // With dropout, every pass below draws the masks of the same step: a frozen mask.
+    const DropoutStream frozen = DropoutStream::of_seed(settings.seed, 1);
+    const DropoutStream* masks = net.has_dropout() ? &frozen : nullptr;
+    dnet.forward_backward(ctx, dws, B, 0, {}, masks);
+    add_weight_decay(dnet, 2.0 * settings.l2);
 
     Network<float> fnet(net.architecture());
     fnet.params.copy_from(net.params);
     Workspace<float> fws(fnet.layout(), B);
     load_batch(fws, X, labels);
-    fnet.forward_backward(ctx, fws, B);
-    add_l2(fnet, settings.l2);
+    fnet.forward_backward(ctx, fws, B, 0, {}, masks);
+    add_weight_decay(fnet, l2_decay(settings.l2));
 
     const bool kinked = net.architecture().activation.kind == ActivationKind::relu ||
                         net.architecture().activation.kind == ActivationKind::leaky_relu;
     auto objective = [&](std::uint64_t* signature) {
-        const double loss = dnet.evaluate(ctx, dws, B).loss + l2_penalty(dnet, settings.l2);
+        const ConstView<double> logits = dnet.forward(ctx, dws, B, 0, masks);
+        const double loss = softmax_cross_entropy<double>(logits, dws.labels.data(), MatrixView<double>()).loss +
+                            weights_penalty(dnet, settings.l2);
         if (signature) *signature = kink_signature(dnet, dws, B);
         return loss;
     };

@@ -1,0 +1,82 @@
+// Dropout masks from the counter-based stream, and the mask's forward and backward.
+#include "mlp/dropout.hpp"
+
+#include "mlp/rng.hpp"
+
+namespace mlp {
+namespace {
+
+// The splitmix64 finaliser (Steele, Lea & Flood 2014).
+std::uint64_t mix64(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// Wellons' lowbias32: 32-bit multiplies only, so the loop over a row vectorises.
+std::uint32_t lowbias32(std::uint32_t x) {
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+std::uint32_t row_hash(DropoutStream s, int layer, int i) {
+    const std::uint64_t counter = std::uint64_t(std::uint32_t(layer)) << 32 | std::uint32_t(i);
+    return std::uint32_t(mix64(mix64(s.key ^ std::uint64_t(s.step)) ^ counter) >> 32);
+}
+
+std::uint32_t threshold(double rate) { return std::uint32_t((1.0 - rate) * 16777216.0 + 0.5); }
+
+}  // namespace
+
+DropoutStream DropoutStream::of_seed(std::uint64_t seed, std::int64_t step) {
+    return {Rng::for_purpose(seed, "dropout").next(), step};
+}
+
+template <class T>
+void dropout_mask(DropoutStream stream, int layer, double rate, int col0, MatrixView<T> M) {
+    const std::uint32_t limit = threshold(rate);
+    const T scale = static_cast<T>(1.0 / (1.0 - rate));
+    for (int i = 0; i < M.rows; ++i) {
+        const std::uint32_t row = row_hash(stream, layer, i);
+        T* m = M.row(i);
+        for (int j = 0; j < M.cols; ++j) {
+            const std::uint32_t x = lowbias32(row + std::uint32_t(col0 + j) * 0x9E3779B9U);
+            m[j] = (x >> 8) < limit ? scale : T(0);
+        }
+    }
+}
+
+template <class T>
+void dropout_forward(ConstView<T> A, ConstView<T> M, MatrixView<T> D) {
+    for (int i = 0; i < A.rows; ++i) {
+        const T *a = A.row(i), *m = M.row(i);
+        T* d = D.row(i);
+        for (int j = 0; j < A.cols; ++j) d[j] = a[j] * m[j];
+    }
+}
+
+template <class T>
+void dropout_backward(ConstView<T> M, MatrixView<T> dD) {
+    dropout_forward<T>(dD, M, dD);  // the mask is diagonal: dA = dD ⊙ M
+}
+
+bool dropout_kept_reference(DropoutStream s, int layer, double rate, int i, int j) {
+    std::uint64_t z = s.key ^ std::uint64_t(s.step);
+    z = mix64(mix64(z) ^ (std::uint64_t(layer) << 32 | std::uint64_t(i)));
+    std::uint32_t x = std::uint32_t(z >> 32) + std::uint32_t(j) * 0x9E3779B9U;
+    x = lowbias32(x);
+    return double(x >> 8) < double(threshold(rate));
+}
+
+template void dropout_mask<float>(DropoutStream, int, double, int, MatrixView<float>);
+template void dropout_mask<double>(DropoutStream, int, double, int, MatrixView<double>);
+template void dropout_forward<float>(ConstView<float>, ConstView<float>, MatrixView<float>);
+template void dropout_forward<double>(ConstView<double>, ConstView<double>, MatrixView<double>);
+template void dropout_backward<float>(ConstView<float>, MatrixView<float>);
+template void dropout_backward<double>(ConstView<double>, MatrixView<double>);
+
+}  // namespace mlp
