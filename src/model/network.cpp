@@ -8,9 +8,10 @@ namespace mlp {
 template <class T>
 Workspace<T>::Workspace(const ParamLayout& layout, int batch) : max_batch(batch), labels(batch) {
     const std::size_t B = batch;
-    const int per_layer = layout.dropout ? 4 : 2;  // Z, A, and with dropout M, D
+    const std::size_t L = layout.layers.size();
     std::size_t total = B * layout.layers[0].in * (layout.dropout ? 2 : 1) + 2 * B * layout.max_width();
-    for (const auto& layer : layout.layers) total += per_layer * B * layer.out;
+    for (std::size_t l = 0; l < L; ++l)  // Z, A, and with dropout the hidden layers' M, D
+        total += (layout.dropout && l + 1 < L ? 4 : 2) * B * layout.layers[l].out;
     storage = Buffer<T>(total);
     T* p = storage.data();
     auto take = [&](int cols) {
@@ -27,9 +28,9 @@ Workspace<T>::Workspace(const ParamLayout& layout, int batch) : max_batch(batch)
     grad_b = take(layout.max_width());
     if (!layout.dropout) return;
     dropped_input = take(layout.layers[0].in);
-    for (const auto& layer : layout.layers) {
-        M.push_back(take(layer.out));
-        D.push_back(take(layer.out));
+    for (std::size_t l = 0; l + 1 < L; ++l) {
+        M.push_back(take(layout.layers[l].out));
+        D.push_back(take(layout.layers[l].out));
     }
 }
 
@@ -115,10 +116,11 @@ LossResult Network<T>::forward_backward(const Context& ctx, Workspace<T>& ws, in
     LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz);
     T* spare = ws.grad_b.row(0);
     for (int l = L - 1; l >= first; --l) {
-        const bool first_layer = l == 0;
-        ConstView<T> in = first_layer ? ConstView<T>(ws.input.top(B)) : ConstView<T>(ws.handed(l - 1, B, dropped));
-        if (first_layer && dropout && arch_.input_dropout > 0.0) in = ws.dropped_input.top(B);
-        MatrixView<T> dx = first_layer ? MatrixView<T>() : MatrixView<T>(spare, B, layout_.layers[l].in);
+        const bool masked_input = dropout && arch_.input_dropout > 0.0;
+        const ConstView<T> in = l > 0        ? ws.handed(l - 1, B, dropped)
+                                : masked_input ? ws.dropped_input.top(B)
+                                               : ws.input.top(B);
+        MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare, B, layout_.layers[l].in);
         if (l == first && first > 0) dx = input_grad.top(B);
         dense_backward<T>(ctx, in, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
         if (l == first) break;

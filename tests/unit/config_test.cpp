@@ -57,6 +57,22 @@ TEST(Config, InvalidValuesNameTheKey) {
     EXPECT_NE(error_of("[data]\nnormalize = \"zscore\"\n").find("data.normalize"), std::string::npos);
     EXPECT_NE(error_of("[data]\nvalidation = \"val\"\n").find("data.validation"), std::string::npos);
     EXPECT_NE(error_of("[model]\nbias = \"none\"\n").find("model.bias"), std::string::npos);
+    EXPECT_NE(error_of("[model]\ndropout = 1.0\n").find("exp.toml: model.dropout: expected a probability"), std::string::npos);
+    EXPECT_NE(error_of("[model]\ninput_dropout = -0.1\n").find("model.input_dropout: expected a probability"),
+              std::string::npos);
+    EXPECT_NE(error_of("[train]\nmax_norm = -3\n").find("train.max_norm: must be >= 0"), std::string::npos);
+}
+
+TEST(Config, DropoutAndMaxNormReachTheNetworkAndTheResolvedConfig) {
+    const Config c = parse_config("[model]\ndropout = 0.5\ninput_dropout = 0.2\n[train]\nmax_norm = 3.5\n", "d.toml");
+    const Architecture arch = architecture_of(c, 784, 10);
+    EXPECT_DOUBLE_EQ(arch.dropout, 0.5);
+    EXPECT_DOUBLE_EQ(arch.input_dropout, 0.2);
+    EXPECT_DOUBLE_EQ(c.train.max_norm, 3.5);
+    const Config again = parse_config(resolved_toml(c), "d.toml");
+    EXPECT_DOUBLE_EQ(again.model.dropout, 0.5);
+    EXPECT_DOUBLE_EQ(again.model.input_dropout, 0.2);
+    EXPECT_DOUBLE_EQ(again.train.max_norm, 3.5);
 }
 
 TEST(Config, BadTomlNamesTheLine) {

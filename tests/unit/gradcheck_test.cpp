@@ -9,8 +9,11 @@
 namespace mlp {
 namespace {
 
-std::vector<GradcheckRow> check(ActivationKind kind, BiasMode bias, std::vector<int> hidden, double l2) {
+std::vector<GradcheckRow> check(ActivationKind kind, BiasMode bias, std::vector<int> hidden, double l2,
+                                double dropout = 0.0, double input_dropout = 0.0) {
     Architecture arch;
+    arch.dropout = dropout;
+    arch.input_dropout = input_dropout;
     arch.inputs = 11;
     arch.hidden = std::move(hidden);
     arch.classes = 4;
@@ -43,6 +46,12 @@ TEST_P(EveryActivation, BiasTrickPasses) {
 
 TEST_P(EveryActivation, WithL2Passes) {
     for (const auto& row : check(GetParam(), BiasMode::explicit_vectors, {6}, 0.03)) EXPECT_TRUE(row.passed) << row.tensor;
+}
+
+// Dropout: the gradient of one training pass with its masks frozen (drawn from the seed).
+TEST_P(EveryActivation, WithDropoutAndL2Passes) {
+    for (const auto& row : check(GetParam(), BiasMode::explicit_vectors, {7, 5}, 0.03, 0.4, 0.2))
+        EXPECT_TRUE(row.passed) << row.tensor << " double " << row.error_double << " float " << row.error_float;
 }
 
 INSTANTIATE_TEST_SUITE_P(Gradcheck, EveryActivation,

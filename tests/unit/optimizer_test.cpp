@@ -5,6 +5,7 @@
 
 #include "mlp/error.hpp"
 #include "mlp/optimizer.hpp"
+#include "mlp/regularization.hpp"
 
 namespace mlp {
 namespace {
@@ -17,6 +18,35 @@ struct Fixture {
         grads[0] = 0.5f, grads[1] = -1.0f, grads[2] = 2.0f;
     }
 };
+
+// Max-norm: W (2 × 3), columns (3, 4) of norm 5, (0.6, 0.8) of norm 1, (0, 0) of norm 0;
+// with c = 2 only the first is scaled, to (1.2, 1.6).
+TEST(Regularization, MaxNormScalesOnlyTheColumnsLongerThanC) {
+    float w[] = {3.0f, 0.6f, 0.0f,
+                 4.0f, 0.8f, 0.0f};
+    max_norm(MatrixView<float>(w, 2, 3), 2.0);
+    const float want[] = {1.2f, 0.6f, 0.0f, 1.6f, 0.8f, 0.0f};
+    for (int i = 0; i < 6; ++i) EXPECT_FLOAT_EQ(w[i], want[i]) << i;
+    max_norm(MatrixView<float>(w, 2, 3), 0.0);  // off
+    for (int i = 0; i < 6; ++i) EXPECT_FLOAT_EQ(w[i], want[i]) << i;
+}
+
+// L2 by hand: λ = 0.25 on w = (1, −2): penalty 0.25·5, gradient g + 0.5·w.
+TEST(Regularization, L2PenaltyAndTheGradientTheUpdateUses) {
+    const float w[] = {1.0f, -2.0f};
+    EXPECT_DOUBLE_EQ(l2_penalty(w, 2, 0.25), 1.25);
+    EXPECT_FLOAT_EQ(l2_decay(0.25), 0.5f);
+    EXPECT_FLOAT_EQ(l2_gradient(0.1f, w[1], l2_decay(0.25)), 0.1f - 1.0f);
+    // sgd with lr 1 steps by exactly that gradient.
+    Buffer<float> params{2}, grads{2};
+    params[0] = w[0], params[1] = w[1];
+    grads[0] = grads[1] = 0.1f;
+    Optimizer sgd(OptimizerSettings{}, 2);
+    sgd.begin_step(1.0);
+    sgd.update(params, grads, 0, 2, l2_decay(0.25));
+    EXPECT_FLOAT_EQ(params[0], 1.0f - (0.1f + 0.5f));
+    EXPECT_FLOAT_EQ(params[1], -2.0f - (0.1f - 1.0f));
+}
 
 TEST(Optimizer, SgdStepsAreLrTimesGradient) {
     Fixture f;

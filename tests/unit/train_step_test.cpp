@@ -285,6 +285,44 @@ void check_resume(const Architecture& arch, int layers) {
 TEST(TrainStep, TrainerOnTwoThreadsResumesBitForBit) {
     check_resume(architecture(400, {64}, 5), 1);
     check_resume(architecture(400, {64, 16, 16, 16}, 5), 1);  // only the first layer shared
+    Architecture dropping = architecture(400, {64}, 5);  // masks keyed by the step, which the checkpoint keeps
+    dropping.dropout = 0.5;
+    dropping.input_dropout = 0.2;
+    check_resume(dropping, 1);
+}
+
+// Issue 15: no rank writes outside its shard. The pages either side of every shard are
+// filled with NaN after the first shared step, and must still hold it after more steps of
+// every kind (dropout, max-norm, Adam, every layer shared or only the first).
+TEST(Issue15, ShardGuardRegionsStayUntouched) {
+    Architecture all = architecture(300, {100, 60}, 10);
+    Architecture first = architecture(800, {40, 33, 16, 16, 16}, 7);
+    for (Architecture arch : {all, first}) {
+        arch.dropout = 0.3;
+        arch.input_dropout = 0.1;
+        const int B = arch.hidden.size() == 2 ? 256 : 32;
+        ASSERT_GT(shared(arch, B), 0);
+        ThreadTeam team(2);
+        Network<float> net(arch);
+        Rng rng(3);
+        initialize(net, Init{InitScheme::fan_in}, rng);
+        OptimizerSettings adam;
+        adam.kind = OptimizerKind::adam;
+        TrainStep step(test::test_context(&team), net, adam, {.l2 = 1e-3, .max_norm = 1.0, .seed = 5});
+        Workspace<float> ws(net.layout(), B);
+        const auto x = test::cast<float>(test::random_values(std::size_t(B) * arch.inputs, 8));
+        std::copy(x.begin(), x.end(), ws.input.data);
+        for (int i = 0; i < B; ++i) ws.labels[i] = i % arch.classes;
+        ASSERT_TRUE(step.guard_regions().empty());
+        step.run(ws, B, 0.01);
+        const std::vector<MatrixView<float>> guards = step.guard_regions();
+        ASSERT_EQ(guards.size(), 4u);  // before and after each of the two shards
+        for (const MatrixView<float>& g : guards) std::fill(g.data, g.data + g.size(), std::nanf(""));
+        for (int s = 0; s < 4; ++s) EXPECT_TRUE(step.run(ws, B, 0.01).finite);
+        step.network();  // the shards copied back: reads, never writes, the guards
+        for (const MatrixView<float>& g : guards)
+            for (std::size_t i = 0; i < g.size(); ++i) ASSERT_TRUE(std::isnan(g.data[i])) << i;
+    }
 }
 
 
