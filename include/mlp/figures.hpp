@@ -11,6 +11,7 @@
 #include "mlp/dataset.hpp"
 #include "mlp/gradient_cost.hpp"
 #include "mlp/loss_landscape.hpp"
+#include "mlp/metrics.hpp"
 #include "mlp/network.hpp"
 #include "mlp/trainer.hpp"
 
@@ -65,16 +66,8 @@ Png image_grid_png(const std::vector<GridImage>& images, int columns, const std:
                    const std::vector<std::string>& row_labels = {});
 
 // --- worst_classified.cpp
-struct Prediction {
-    int row = 0;          // row in the Dataset
-    int label = 0;        // true class
-    int predicted = 0;
-    float confidence = 0;  // softmax probability of the predicted class
-    float loss = 0;        // −log p(true class)
-};
-// Forward pass over every row of subset (in its order) with the given normalisation.
-std::vector<Prediction> predict(const Network<float>& net, const Subset& subset, const Normalizer& norm);
 // The `count` misclassified rows with the highest loss, captioned true/predicted.
+// predictions: evaluate()'s per-row predictions (metrics.hpp).
 Png worst_classified_png(const Dataset& data, const std::vector<Prediction>& predictions, int count,
                          const std::vector<std::string>& class_names);
 

@@ -1,6 +1,7 @@
 // write_report: decides which figures a set of runs gets, draws them, and writes the PNGs,
 // the summary tables and report.html. Figures that need data the run lacks (test images
 // that cannot be loaded, a non-image input) become a note on the page, not an error.
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -91,7 +92,11 @@ PageSection run_section(const ReportRun& run, int index, const std::string& dir)
     }
 
     if (run.data != nullptr && run.data->test_data->features == arch.inputs && run.data->test_data->image_shape[0] > 0) {
-        const auto predictions = predict(net, run.data->test, run.info.normalizer);
+        const Subset& test = run.data->test;
+        Workspace<float> ws(net.layout(), std::clamp(test.size(), 1, 1000));
+        const auto predictions = evaluate(Context{}, net, ws, test, run.info.normalizer,  // a report: one thread
+                                          /*with_confusion=*/false, /*with_predictions=*/true)
+                                     .predictions;
         s.figures.push_back({"fig-worst-" + n, "Worst-classified test images",
                              "Misclassified test images with the highest cross-entropy: the model was most sure "
                              "and wrong. Percentages are its confidence in the wrong class.",

@@ -1,40 +1,11 @@
-// Per-image predictions of a model on a subset, and the grid of the misclassified images
-// the model was most sure about (highest cross-entropy), with true and predicted labels.
+// The grid of the misclassified images the model was most sure about (highest
+// cross-entropy), with true and predicted labels. It runs no network: the predictions are
+// evaluate()'s (metrics.hpp).
 #include <algorithm>
-#include <cmath>
-#include <numeric>
 
 #include "canvas.hpp"
 
 namespace mlp {
-
-std::vector<Prediction> predict(const Network<float>& net, const Subset& subset, const Normalizer& norm) {
-    const int N = subset.size(), K = net.architecture().classes;
-    std::vector<Prediction> out(N);
-    if (N == 0) return out;
-    Workspace<float> ws(net.layout(), std::min(N, 1000));
-    std::vector<int> order(N);
-    std::iota(order.begin(), order.end(), 0);
-    for (int start = 0; start < N; start += ws.max_batch) {
-        const int B = std::min(ws.max_batch, N - start);
-        gather_batch(subset, order.data() + start, B, norm, ws.input, ws.labels.data());
-        ConstView<float> logits = net.forward(Context{}, ws, B);  // a report: one thread
-        for (int i = 0; i < B; ++i) {
-            const float* z = logits.row(i);
-            const int predicted = static_cast<int>(std::max_element(z, z + K) - z);
-            double sum = 0;  // log-sum-exp around the largest logit
-            for (int k = 0; k < K; ++k) sum += std::exp(double(z[k]) - z[predicted]);
-            const double lse = z[predicted] + std::log(sum);
-            Prediction& p = out[start + i];
-            p.row = subset.indices[start + i];
-            p.label = ws.labels[i];
-            p.predicted = predicted;
-            p.confidence = float(1.0 / sum);
-            p.loss = float(lse - z[p.label]);
-        }
-    }
-    return out;
-}
 
 Png worst_classified_png(const Dataset& data, const std::vector<Prediction>& predictions, int count,
                          const std::vector<std::string>& class_names) {

@@ -144,35 +144,6 @@ TEST(SampleGrid, ShowsPerClassImagesOfEveryClass) {
     EXPECT_THROW(sample_grid_png(all, 0, 7, "none"), Error);
 }
 
-TEST(Predict, SoftmaxConfidenceAndLossPerRow) {
-    // Softmax regression on 2 features: logits = x · W with W = [[2, 0], [0, 1]].
-    Architecture arch;
-    arch.inputs = 2;
-    arch.classes = 2;
-    Network<float> net(arch);
-    auto W = net.weight(net.params, 0);
-    W(0, 0) = 2;
-    W(1, 1) = 1;
-    Dataset data;
-    data.rows = 2;
-    data.features = 2;
-    data.classes = 2;
-    data.f32 = {1, 0, 0, 3};  // row 0 → logits (2, 0); row 1 → (0, 3)
-    data.labels = {0, 0};
-    Subset subset{&data, {1, 0}};
-    Normalizer norm;
-    norm.mean = {0, 0};
-    norm.inv_std = {1, 1};
-    const auto p = predict(net, subset, norm);
-    ASSERT_EQ(p.size(), 2u);
-    EXPECT_EQ(p[0].row, 1);
-    EXPECT_EQ(p[0].predicted, 1);
-    EXPECT_NEAR(p[0].confidence, 1 / (1 + std::exp(-3.0)), 1e-6);
-    EXPECT_NEAR(p[0].loss, std::log(1 + std::exp(3.0)), 1e-5);  // −log p(class 0)
-    EXPECT_EQ(p[1].predicted, 0);
-    EXPECT_NEAR(p[1].loss, std::log(1 + std::exp(-2.0)), 1e-6);
-}
-
 TEST(WorstClassified, DrawsOnlyMisclassifiedImagesFramedInRed) {
     const Dataset data = striped_dataset();
     std::vector<Prediction> predictions;
