@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "mlp/error.hpp"
 #include "mlp/optimizer.hpp"
@@ -29,6 +30,26 @@ TEST(Regularization, MaxNormScalesOnlyTheColumnsLongerThanC) {
     for (int i = 0; i < 6; ++i) EXPECT_FLOAT_EQ(w[i], want[i]) << i;
     max_norm(MatrixView<float>(w, 2, 3), 0.0);  // off
     for (int i = 0; i < 6; ++i) EXPECT_FLOAT_EQ(w[i], want[i]) << i;
+}
+
+// Wider than one block of columns (512): every column against a plain double loop.
+TEST(Regularization, MaxNormOverManyColumnsMatchesAPlainLoop) {
+    const int rows = 5, cols = 1100;
+    std::vector<float> w(rows * cols);
+    for (int k = 0; k < rows * cols; ++k) w[k] = float(std::sin(0.37 * k) * (1 + k % 7));
+    const std::vector<float> before = w;
+    max_norm(MatrixView<float>(w.data(), rows, cols), 7.0);
+    int clipped = 0;
+    for (int j = 0; j < cols; ++j) {
+        double norm = 0.0;
+        for (int i = 0; i < rows; ++i) norm += double(before[i * cols + j]) * before[i * cols + j];
+        norm = std::sqrt(norm);
+        const double factor = norm > 7.0 ? 7.0 / norm : 1.0;
+        clipped += norm > 7.0;
+        for (int i = 0; i < rows; ++i) ASSERT_NEAR(w[i * cols + j], before[i * cols + j] * factor, 1e-6) << i << "," << j;
+    }
+    EXPECT_GT(clipped, 100);
+    EXPECT_LT(clipped, cols - 100);
 }
 
 // L2 by hand: λ = 0.25 on w = (1, −2): penalty 0.25·5, gradient g + 0.5·w.
