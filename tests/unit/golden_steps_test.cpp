@@ -6,9 +6,7 @@
 // same losses and weights to 1e-5 relative.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-
+#include "golden_support.hpp"
 #include "mlp/train_step.hpp"
 #include "test_context.hpp"
 #include "test_util.hpp"
@@ -16,30 +14,11 @@
 namespace mlp {
 namespace {
 
-using json = nlohmann::json;
+using test::json;
 
-json load_fixture() {
-    std::ifstream in(MLP_SOURCE_DIR "/tests/fixtures/golden_steps_v1.json");
-    EXPECT_TRUE(in.good()) << "missing tests/fixtures/golden_steps_v1.json (run tools/make_golden.py)";
-    return json::parse(in);
-}
+json load_fixture() { return test::load_golden("golden_steps_v1.json"); }
 
-Architecture architecture_of(const json& c) {
-    const auto sizes = c["sizes"].get<std::vector<int>>();
-    Architecture a;
-    a.inputs = sizes.front();
-    a.hidden = std::vector<int>(sizes.begin() + 1, sizes.end() - 1);
-    a.classes = sizes.back();
-    a.activation.kind = parse_activation(c["activation"].get<std::string>());
-    a.dropout = c["dropout"].get<double>();
-    a.input_dropout = c["input_dropout"].get<double>();
-    return a;
-}
-
-void set(float* dst, const json& values) {
-    const auto v = values.get<std::vector<double>>();
-    for (std::size_t i = 0; i < v.size(); ++i) dst[i] = static_cast<float>(v[i]);
-}
+void set(float* dst, const json& values) { test::set_values(dst, values); }
 
 // Bit k of the packed hex string (byte k / 8, least significant bit first).
 bool bit(const std::string& hex, std::size_t k) {
@@ -50,7 +29,7 @@ bool bit(const std::string& hex, std::size_t k) {
 TEST(Golden, DropoutMasksMatchTheGeneratorsStream) {
     const json fixture = load_fixture();
     for (const auto& c : fixture["cases"]) {
-        const Architecture arch = architecture_of(c);
+        const Architecture arch = test::golden_architecture(c);
         const int B = c["batch"].get<int>();
         std::vector<int> widths{arch.inputs};
         widths.insert(widths.end(), arch.hidden.begin(), arch.hidden.end());
@@ -77,7 +56,7 @@ TEST(Golden, DropoutMasksMatchTheGeneratorsStream) {
 }
 
 void check_steps(const json& c, int threads) {
-    const Architecture arch = architecture_of(c);
+    const Architecture arch = test::golden_architecture(c);
     const int B = c["batch"].get<int>();
     Network<float> net(arch);
     for (int l = 0; l < net.layers(); ++l) {

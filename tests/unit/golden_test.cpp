@@ -3,9 +3,7 @@
 // losses of 10 momentum-SGD steps); the float engine must match to 1e-5 relative.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-
+#include "golden_support.hpp"
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
 #include "test_context.hpp"
@@ -14,18 +12,14 @@
 namespace mlp {
 namespace {
 
-using json = nlohmann::json;
+using test::json;
 
-json load_fixture() {
-    std::ifstream in(MLP_SOURCE_DIR "/tests/fixtures/golden_v1.json");
-    EXPECT_TRUE(in.good()) << "missing tests/fixtures/golden_v1.json (run tools/make_golden.py)";
-    return json::parse(in);
-}
+json load_fixture() { return test::load_golden("golden_v1.json"); }
 
 template <class T>
 struct Case {
     explicit Case(const json& c)
-        : arch(make_arch(c)), net(arch), ws(net.layout(), c["batch"].get<int>()), B(c["batch"].get<int>()) {
+        : arch(test::golden_architecture(c)), net(arch), ws(net.layout(), c["batch"].get<int>()), B(c["batch"].get<int>()) {
         const auto x = c["x"].get<std::vector<double>>();
         for (int i = 0; i < B; ++i)
             for (int j = 0; j < arch.inputs; ++j) ws.input(i, j) = static_cast<T>(x[std::size_t(i) * arch.inputs + j]);
@@ -36,19 +30,7 @@ struct Case {
             set(net.bias(net.params, l), c["params"][ParamLayout::bias_name(l)]["values"]);
         }
     }
-    static Architecture make_arch(const json& c) {
-        const auto sizes = c["sizes"].get<std::vector<int>>();
-        Architecture a;
-        a.inputs = sizes.front();
-        a.hidden = std::vector<int>(sizes.begin() + 1, sizes.end() - 1);
-        a.classes = sizes.back();
-        a.activation.kind = parse_activation(c["activation"].get<std::string>());
-        return a;
-    }
-    static void set(T* dst, const json& values) {
-        const auto v = values.get<std::vector<double>>();
-        for (std::size_t i = 0; i < v.size(); ++i) dst[i] = static_cast<T>(v[i]);
-    }
+    static void set(T* dst, const json& values) { test::set_values(dst, values); }
     Architecture arch;
     Network<T> net;
     Workspace<T> ws;
