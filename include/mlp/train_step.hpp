@@ -133,6 +133,8 @@ private:
     float* input(Workspace<float>& ws, int rank);      // what its first layer reads: the batch, or masked
     const float* handed(const Shard& sh, const Slice& s) const;  // the slice of A (or A ⊙ M) passed up
     const DropoutStream* dropout() const { return net_.has_dropout() ? &masks_ : nullptr; }
+    bool drops_hidden() const { return net_.architecture().dropout > 0.0; }
+    bool drops_input() const { return net_.architecture().input_dropout > 0.0; }
     void build(int ranks, int batch, int shared);
     void pack(Shard& shard, bool to_shard) const;
     void sync() const;

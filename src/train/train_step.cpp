@@ -221,12 +221,12 @@ float* TrainStep::raw_input(Workspace<float>& ws, int rank) {
 }
 
 float* TrainStep::input(Workspace<float>& ws, int rank) {
-    if (!dropout() || net_.architecture().input_dropout == 0.0) return raw_input(ws, rank);
+    if (!drops_input()) return raw_input(ws, rank);
     return rank > 0 ? shards_[rank].act + shards_[rank].dropped : ws.dropped_input.data;
 }
 
 const float* TrainStep::handed(const Shard& sh, const Slice& s) const {
-    return sh.act + (dropout() && net_.architecture().dropout > 0.0 ? s.D : s.A);
+    return sh.act + (drops_hidden() ? s.D : s.A);
 }
 
 std::vector<MatrixView<float>> TrainStep::guard_regions() {
@@ -274,7 +274,7 @@ StepResult TrainStep::run_shared(const BatchRows* rows, Workspace<float>& ws, in
 // Above the shared layers, on the caller: A_{s−1} assembled in ws from every rank's slice,
 // then forward, loss and backward of layers [s, L), dL/dA_{s−1} going to rank 0's shard.
 LossResult TrainStep::run_top(Workspace<float>& ws, int B) {
-    const MatrixView<float> a = ws.handed(shared_ - 1, B, dropout() && net_.architecture().dropout > 0.0);
+    const MatrixView<float> a = ws.handed(shared_ - 1, B, drops_hidden());
     for (const Shard& sh : shards_) {
         const Slice& s = sh.layers.back();
         copy_rows(handed(sh, s), s.w, a.data + s.c0, a.ld, B, s.w);
@@ -334,7 +334,7 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
         dense_activation_forward<float>(ctx_, ConstView<float>(in, B, layer.in), ConstView<float>(sh.w + s.W, layer.in, s.w),
                                         layer.has_bias ? sh.w + s.b : nullptr, MatrixView<float>(act + s.Z, B, s.w),
                                         arch.activation, MatrixView<float>(act + s.A, B, s.w));
-        if (dropout() && arch.dropout > 0.0) {
+        if (drops_hidden()) {
             const MatrixView<float> mask(act + s.M, B, s.w);
             dropout_mask<float>(masks_, hidden_mask_layer(l), arch.dropout, s.c0, mask);
             dropout_forward<float>(ConstView<float>(act + s.A, B, s.w), mask, MatrixView<float>(act + s.D, B, s.w));
@@ -358,7 +358,7 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
 // With input dropout, the rank's masked copy of the batch: the whole B × D mask, drawn by
 // every rank (the same bits) so none waits for another's.
 void TrainStep::drop_input(Workspace<float>& ws, int rank, int B) {
-    if (!dropout() || net_.architecture().input_dropout == 0.0) return;
+    if (!drops_input()) return;
     const int D = net_.layout().layers[0].in;
     const MatrixView<float> x(input(ws, rank), B, D);
     dropout_mask<float>(masks_, input_mask_layer, net_.architecture().input_dropout, 0, x);
@@ -407,7 +407,7 @@ void TrainStep::backward_hidden(Workspace<float>& ws, int l, int rank, int B) {
         return;
     }
     const MatrixView<float> dZ(dz, B, s.w);
-    if (dropout() && net_.architecture().dropout > 0.0) dropout_backward<float>(ConstView<float>(act + s.M, B, s.w), dZ);
+    if (drops_hidden()) dropout_backward<float>(ConstView<float>(act + s.M, B, s.w), dZ);
     activation_backward<float>(net_.architecture().activation, ConstView<float>(act + s.Z, B, s.w),
                                ConstView<float>(act + s.A, B, s.w), dZ, dZ);
     const float* in = l == 0 ? input(ws, rank) : act + s.in;
