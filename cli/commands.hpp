@@ -32,6 +32,12 @@ struct InfoOptions {
 };
 int info_command(const InfoOptions& options);
 
+struct ConfigOptions {
+    bool list = false;      // every config key: type, default, allowed values, meaning
+    bool markdown = false;  // as the README's Markdown table
+};
+int config_command(const ConfigOptions& options);
+
 struct GradcheckOptions {
     std::string config;
     std::vector<std::string> overrides;

@@ -1,4 +1,4 @@
-// `mlp`: train | eval | info | gradcheck | predict | report | data info/show | search | reproduce |
+// `mlp`: train | eval | info | config | gradcheck | predict | report | data info/show | search | reproduce |
 // contour | units | gradient-cost. Parses arguments with CLI11 and turns every mlp::Error into one line
 // `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
@@ -38,6 +38,11 @@ int main(int argc, char** argv) {
     auto* info_cmd = app.add_subcommand("info", "Show layers, shapes, parameter count and FLOPs of a config");
     info_cmd->add_option("--config", info.config, "Experiment config (TOML)")->required();
     info_cmd->add_option("--set", info.overrides, "Override a setting: section.key=value (repeatable)");
+
+    mlp::ConfigOptions config_options;
+    auto* config_cmd = app.add_subcommand("config", "The config keys: types, defaults, allowed values, meaning");
+    config_cmd->add_flag("--list", config_options.list, "List every key")->required();
+    config_cmd->add_flag("--markdown", config_options.markdown, "As a Markdown table (the README's)");
 
     mlp::GradcheckOptions check;
     auto* check_cmd = app.add_subcommand("gradcheck", "Check backprop against finite differences in double");
@@ -136,6 +141,7 @@ int main(int argc, char** argv) {
         if (*train_cmd) return mlp::train_command(train);
         if (*eval_cmd) return mlp::eval_command(eval);
         if (*info_cmd) return mlp::info_command(info);
+        if (*config_cmd) return mlp::config_command(config_options);
         if (*check_cmd) return mlp::gradcheck_command(check);
         if (*predict_cmd) return mlp::predict_command(predict);
         if (*data_info_cmd) return mlp::data_info_command(data_info);
