@@ -212,6 +212,12 @@ ConfigKey count(const char* section, const char* name, Get get, const Doc& d, st
     return k;
 }
 
+std::string comma_list(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
 bool dataset_is(const Config& c, std::initializer_list<const char*> kinds) {
     return std::any_of(kinds.begin(), kinds.end(), [&](const char* k) { return c.data.dataset == k; });
 }
@@ -371,8 +377,7 @@ std::vector<ConfigKey> make_keys() {
 
     // [data]
     keys.push_back(named("data", "dataset", [](auto& c) -> auto& { return c.data.dataset; },
-                         {"mnist, fashion-mnist, cifar10, npy, csv, images",
-                          "which data; the keys of each kind: docs/datasets.md"},
+                         {comma_list(dataset_names()), "which data; the keys of each kind: docs/datasets.md"},
                          [](const std::string& v, Config&) { check_dataset_name(v); }));
     keys.push_back(data_dir_key());
     keys.push_back(integer("data", "train_size", [](auto& c) -> auto& { return c.data.train_size; },

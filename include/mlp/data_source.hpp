@@ -62,6 +62,10 @@ struct DataShape {
     std::vector<std::string> class_names;
 };
 
+// The dataset kinds' names (mnist, fashion-mnist, cifar10, npy, csv, images), each kind's
+// facts in one file (src/data/kind_*.cpp).
+std::vector<std::string> dataset_names();
+// Where a kind's files usually are; "" where the config names them.
 std::string default_data_dir(const std::string& dataset);
 // Throws Error unless `dataset` is a known name.
 void check_dataset_name(const std::string& dataset);
