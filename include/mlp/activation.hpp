@@ -4,19 +4,27 @@
 #include <string>
 
 #include "mlp/matrix.hpp"
+#include "mlp/names.hpp"
 #include "mlp/pointwise.hpp"
 
 namespace mlp {
 
 enum class ActivationKind { identity, sigmoid, improved_sigmoid, tanh, relu, leaky_relu };
+inline constexpr NamedValue<ActivationKind> kActivationNames[] = {
+    {"sigmoid", ActivationKind::sigmoid},
+    {"improved_sigmoid", ActivationKind::improved_sigmoid},  // 1.7159·tanh(2z/3), LeCun 1998
+    {"tanh", ActivationKind::tanh},
+    {"relu", ActivationKind::relu},
+    {"leaky_relu", ActivationKind::leaky_relu},
+    {"identity", ActivationKind::identity},
+};
 
 struct Activation {
     ActivationKind kind = ActivationKind::sigmoid;
     double slope = 0.01;  // leaky_relu only: f(z) = slope·z for z < 0
 };
 
-// "sigmoid", "improved_sigmoid" (1.7159·tanh(2z/3), LeCun 1998), "tanh", "relu",
-// "leaky_relu", "identity". Throws Error listing the valid names.
+// Throws Error listing the valid names.
 ActivationKind parse_activation(const std::string& name);
 std::string activation_name(ActivationKind kind);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mlp/activation.hpp"
+#include "mlp/names.hpp"
 
 namespace mlp {
 
@@ -14,6 +15,10 @@ namespace mlp {
 // trick: a constant-1 input column, i.e. only the first layer has a bias, initialised and
 // counted like a weight row; no other layer has one (784-64-10 → 785·64 + 64·10 = 50,880).
 enum class BiasMode { explicit_vectors, trick };
+inline constexpr NamedValue<BiasMode> kBiasModeNames[] = {
+    {"explicit", BiasMode::explicit_vectors},
+    {"trick", BiasMode::trick},
+};
 
 BiasMode parse_bias_mode(const std::string& name);
 std::string bias_mode_name(BiasMode mode);

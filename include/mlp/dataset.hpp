@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mlp/matrix.hpp"
+#include "mlp/names.hpp"
 
 namespace mlp {
 
@@ -42,6 +43,14 @@ struct Subset {
 // each feature's mean, no scaling (the CIFAR-10 course code's preprocessing);
 // scale255: x/255 into [0, 1]; none: raw values.
 enum class NormalizeMode { global, per_feature, per_channel, mean_image, scale255, none };
+inline constexpr NamedValue<NormalizeMode> kNormalizeNames[] = {
+    {"global", NormalizeMode::global},
+    {"per_feature", NormalizeMode::per_feature},
+    {"per_channel", NormalizeMode::per_channel},
+    {"mean_image", NormalizeMode::mean_image},
+    {"scale255", NormalizeMode::scale255},
+    {"none", NormalizeMode::none},
+};
 NormalizeMode parse_normalize(const std::string& name);
 std::string normalize_name(NormalizeMode mode);
 

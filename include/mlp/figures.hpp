@@ -10,10 +10,10 @@
 #include "mlp/architecture.hpp"
 #include "mlp/dataset.hpp"
 #include "mlp/gradient_cost.hpp"
+#include "mlp/history.hpp"
 #include "mlp/loss_landscape.hpp"
 #include "mlp/metrics.hpp"
 #include "mlp/network.hpp"
-#include "mlp/trainer.hpp"
 
 namespace mlp {
 

@@ -2,12 +2,21 @@
 #pragma once
 #include <string>
 
+#include "mlp/names.hpp"
 #include "mlp/network.hpp"
 #include "mlp/rng.hpp"
 
 namespace mlp {
 
 enum class InitScheme { uniform, fan_in, xavier_uniform, xavier_normal, he, normal };
+inline constexpr NamedValue<InitScheme> kInitNames[] = {
+    {"uniform", InitScheme::uniform},
+    {"fan_in", InitScheme::fan_in},
+    {"xavier_uniform", InitScheme::xavier_uniform},
+    {"xavier_normal", InitScheme::xavier_normal},
+    {"he", InitScheme::he},
+    {"normal", InitScheme::normal},
+};
 
 struct Init {
     InitScheme scheme = InitScheme::uniform;

@@ -6,10 +6,17 @@
 
 #include "mlp/buffer.hpp"
 #include "mlp/context.hpp"
+#include "mlp/names.hpp"
 
 namespace mlp {
 
 enum class OptimizerKind { sgd, momentum, nesterov, adam };
+inline constexpr NamedValue<OptimizerKind> kOptimizerNames[] = {
+    {"sgd", OptimizerKind::sgd},
+    {"momentum", OptimizerKind::momentum},
+    {"nesterov", OptimizerKind::nesterov},
+    {"adam", OptimizerKind::adam},
+};
 
 OptimizerKind parse_optimizer(const std::string& name);
 std::string optimizer_name(OptimizerKind kind);

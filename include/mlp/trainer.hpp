@@ -13,7 +13,9 @@
 #include "mlp/context.hpp"
 #include "mlp/data_source.hpp"
 #include "mlp/error.hpp"
+#include "mlp/history.hpp"
 #include "mlp/metrics.hpp"
+#include "mlp/names.hpp"
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
 #include "mlp/rng.hpp"
@@ -26,7 +28,12 @@ enum class DivergencePolicy {
     stop,       // throw DivergenceError; the last checkpoint written stays the last good one
     reduce_lr,  // go back to the last good checkpoint, halve lr, carry on (divergence_retries times)
 };
+inline constexpr NamedValue<DivergencePolicy> kDivergencePolicyNames[] = {
+    {"stop", DivergencePolicy::stop},
+    {"reduce_lr", DivergencePolicy::reduce_lr},
+};
 DivergencePolicy parse_divergence_policy(const std::string& name);
+std::string divergence_policy_name(DivergencePolicy policy);
 
 struct TrainSettings {
     int epochs = 10;
@@ -46,15 +53,6 @@ struct TrainSettings {
     long checkpoint_every = 0;        // steps between checkpoints; 0 → only at epoch ends
     DivergencePolicy on_divergence = DivergencePolicy::stop;
     int divergence_retries = 5;       // reduce_lr: recoveries allowed before giving up
-};
-
-struct HistoryRow {
-    long step = 0;
-    double epoch = 0.0;  // fractional: step / steps per epoch
-    double train_loss = 0.0, train_acc = 0.0;
-    double val_loss = 0.0, val_acc = 0.0;  // NaN without validation data
-    double lr = 0.0;
-    double seconds = 0.0;
 };
 
 // Where the loop stands between two steps: with the weights and the optimizer state,

@@ -9,28 +9,9 @@
 
 namespace mlp {
 
-NormalizeMode parse_normalize(const std::string& name) {
-    if (name == "global") return NormalizeMode::global;
-    if (name == "per_feature") return NormalizeMode::per_feature;
-    if (name == "per_channel") return NormalizeMode::per_channel;
-    if (name == "mean_image") return NormalizeMode::mean_image;
-    if (name == "scale255") return NormalizeMode::scale255;
-    if (name == "none") return NormalizeMode::none;
-    throw Error("unknown normalization '" + name +
-                "' (expected global, per_feature, per_channel, mean_image, scale255 or none)");
-}
+NormalizeMode parse_normalize(const std::string& name) { return parse_named(kNormalizeNames, name, "normalization"); }
 
-std::string normalize_name(NormalizeMode mode) {
-    switch (mode) {
-        case NormalizeMode::global: return "global";
-        case NormalizeMode::per_feature: return "per_feature";
-        case NormalizeMode::per_channel: return "per_channel";
-        case NormalizeMode::mean_image: return "mean_image";
-        case NormalizeMode::scale255: return "scale255";
-        case NormalizeMode::none: return "none";
-    }
-    return "?";
-}
+std::string normalize_name(NormalizeMode mode) { return name_of(kNormalizeNames, mode); }
 
 Normalizer Normalizer::fit(NormalizeMode mode, const Subset& train) {
     const Dataset& data = *train.data;

@@ -236,24 +236,11 @@ template void gemm_reference<double>(bool, bool, int, int, int, double, const do
                                      int, double, double*, int);
 
 GemmBackend parse_gemm_backend(const std::string& name) {
-    for (GemmBackend b : {GemmBackend::automatic, GemmBackend::onednn, GemmBackend::openblas, GemmBackend::own,
-                          GemmBackend::reference})
-        if (name == gemm_backend_name(b)) {
-            check_backend(b);
-            return b;
-        }
-    throw Error("unknown GEMM backend '" + name + "' (expected auto, onednn, openblas, own or reference)");
+    const GemmBackend backend = parse_named(kGemmBackendNames, name, "GEMM backend");
+    check_backend(backend);
+    return backend;
 }
 
-std::string gemm_backend_name(GemmBackend backend) {
-    switch (backend) {
-        case GemmBackend::automatic: return "auto";
-        case GemmBackend::onednn: return "onednn";
-        case GemmBackend::openblas: return "openblas";
-        case GemmBackend::own: return "own";
-        case GemmBackend::reference: return "reference";
-    }
-    return "?";
-}
+std::string gemm_backend_name(GemmBackend backend) { return name_of(kGemmBackendNames, backend); }
 
 }  // namespace mlp

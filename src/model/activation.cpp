@@ -4,8 +4,6 @@
 
 #include <cmath>
 
-#include "mlp/error.hpp"
-
 namespace mlp {
 namespace {
 
@@ -35,28 +33,9 @@ void scale_rows(ConstView<T> Z, ConstView<T> A, ConstView<T> dA, MatrixView<T> d
 
 }  // namespace
 
-ActivationKind parse_activation(const std::string& name) {
-    if (name == "identity") return ActivationKind::identity;
-    if (name == "sigmoid") return ActivationKind::sigmoid;
-    if (name == "improved_sigmoid") return ActivationKind::improved_sigmoid;
-    if (name == "tanh") return ActivationKind::tanh;
-    if (name == "relu") return ActivationKind::relu;
-    if (name == "leaky_relu") return ActivationKind::leaky_relu;
-    throw Error("unknown activation '" + name +
-                "' (expected sigmoid, improved_sigmoid, tanh, relu, leaky_relu or identity)");
-}
+ActivationKind parse_activation(const std::string& name) { return parse_named(kActivationNames, name, "activation"); }
 
-std::string activation_name(ActivationKind kind) {
-    switch (kind) {
-        case ActivationKind::identity: return "identity";
-        case ActivationKind::sigmoid: return "sigmoid";
-        case ActivationKind::improved_sigmoid: return "improved_sigmoid";
-        case ActivationKind::tanh: return "tanh";
-        case ActivationKind::relu: return "relu";
-        case ActivationKind::leaky_relu: return "leaky_relu";
-    }
-    return "?";
-}
+std::string activation_name(ActivationKind kind) { return name_of(kActivationNames, kind); }
 
 Pointwise pointwise_of(const Activation& f) {
     Pointwise p;

@@ -14,13 +14,9 @@ std::size_t round_up(std::size_t n) { return (n + kAlign - 1) / kAlign * kAlign;
 
 }  // namespace
 
-BiasMode parse_bias_mode(const std::string& name) {
-    if (name == "explicit") return BiasMode::explicit_vectors;
-    if (name == "trick") return BiasMode::trick;
-    throw Error("unknown bias convention '" + name + "' (expected explicit or trick)");
-}
+BiasMode parse_bias_mode(const std::string& name) { return parse_named(kBiasModeNames, name, "bias convention"); }
 
-std::string bias_mode_name(BiasMode mode) { return mode == BiasMode::trick ? "trick" : "explicit"; }
+std::string bias_mode_name(BiasMode mode) { return name_of(kBiasModeNames, mode); }
 
 ParamLayout::ParamLayout(const Architecture& arch) {
     std::vector<int> widths{arch.inputs};

@@ -3,8 +3,6 @@
 
 #include <cmath>
 
-#include "mlp/error.hpp"
-
 namespace mlp {
 namespace {
 
@@ -28,27 +26,9 @@ double draw(const Init& init, double fan_in, double fan_out, Rng& rng) {
 
 }  // namespace
 
-InitScheme parse_init(const std::string& name) {
-    if (name == "uniform") return InitScheme::uniform;
-    if (name == "fan_in") return InitScheme::fan_in;
-    if (name == "xavier_uniform") return InitScheme::xavier_uniform;
-    if (name == "xavier_normal") return InitScheme::xavier_normal;
-    if (name == "he") return InitScheme::he;
-    if (name == "normal") return InitScheme::normal;
-    throw Error("unknown init '" + name + "' (expected uniform, fan_in, xavier_uniform, xavier_normal, he or normal)");
-}
+InitScheme parse_init(const std::string& name) { return parse_named(kInitNames, name, "init"); }
 
-std::string init_name(InitScheme scheme) {
-    switch (scheme) {
-        case InitScheme::uniform: return "uniform";
-        case InitScheme::fan_in: return "fan_in";
-        case InitScheme::xavier_uniform: return "xavier_uniform";
-        case InitScheme::xavier_normal: return "xavier_normal";
-        case InitScheme::he: return "he";
-        case InitScheme::normal: return "normal";
-    }
-    return "?";
-}
+std::string init_name(InitScheme scheme) { return name_of(kInitNames, scheme); }
 
 void initialize(Network<float>& net, const Init& init, Rng& rng) {
     net.params.fill(0.0f);

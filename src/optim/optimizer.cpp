@@ -4,28 +4,13 @@
 #include <atomic>
 #include <cmath>
 
-#include "mlp/error.hpp"
 #include "mlp/regularization.hpp"
 
 namespace mlp {
 
-OptimizerKind parse_optimizer(const std::string& name) {
-    if (name == "sgd") return OptimizerKind::sgd;
-    if (name == "momentum") return OptimizerKind::momentum;
-    if (name == "nesterov") return OptimizerKind::nesterov;
-    if (name == "adam") return OptimizerKind::adam;
-    throw Error("unknown optimizer '" + name + "' (expected sgd, momentum, nesterov or adam)");
-}
+OptimizerKind parse_optimizer(const std::string& name) { return parse_named(kOptimizerNames, name, "optimizer"); }
 
-std::string optimizer_name(OptimizerKind kind) {
-    switch (kind) {
-        case OptimizerKind::sgd: return "sgd";
-        case OptimizerKind::momentum: return "momentum";
-        case OptimizerKind::nesterov: return "nesterov";
-        case OptimizerKind::adam: return "adam";
-    }
-    return "?";
-}
+std::string optimizer_name(OptimizerKind kind) { return name_of(kOptimizerNames, kind); }
 
 Optimizer::Optimizer(const OptimizerSettings& settings, std::size_t size) : settings_(settings) {
     if (settings.kind != OptimizerKind::sgd) first = Buffer<float>(size);

@@ -34,10 +34,10 @@ std::string number(double x) {
 }  // namespace
 
 DivergencePolicy parse_divergence_policy(const std::string& name) {
-    if (name == "stop") return DivergencePolicy::stop;
-    if (name == "reduce_lr") return DivergencePolicy::reduce_lr;
-    throw Error("unknown divergence policy '" + name + "' (expected \"stop\" or \"reduce_lr\")");
+    return parse_named(kDivergencePolicyNames, name, "divergence policy");
 }
+
+std::string divergence_policy_name(DivergencePolicy policy) { return name_of(kDivergencePolicyNames, policy); }
 
 Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data)
     : settings_(settings),
@@ -154,7 +154,8 @@ void Trainer::diverged(long last_good, const std::string& why) const {
     if (state_.divergence_retries > 0)
         message += ", after halving lr " + std::to_string(state_.divergence_retries) + " times (now " + number(lr()) + ")";
     message += "; lower train.lr";
-    if (settings_.on_divergence == DivergencePolicy::stop) message += " or set train.on_divergence = \"reduce_lr\"";
+    if (settings_.on_divergence == DivergencePolicy::stop)
+        message += " or set train.on_divergence = \"" + divergence_policy_name(DivergencePolicy::reduce_lr) + "\"";
     throw DivergenceError(message, step, last_good);
 }
 
