@@ -8,6 +8,7 @@
 
 #include "mlp/error.hpp"
 #include "mlp/gemm_backend.hpp"
+#include "mlp/names.hpp"
 
 namespace mlp {
 
@@ -222,6 +223,11 @@ bool dataset_is(const Config& c, std::initializer_list<const char*> kinds) {
     return std::any_of(kinds.begin(), kinds.end(), [&](const char* k) { return c.data.dataset == k; });
 }
 
+// The two settings kept as text in Config: whether the train metrics cover the whole
+// split, and whether the log is the course's.
+constexpr NamedValue<bool> kTrainMetricsNames[] = {{"running", false}, {"full", true}};
+constexpr NamedValue<bool> kLogFormatNames[] = {{"default", false}, {"course", true}};
+
 auto in_unit = [](const double& v) { return v >= 0 && v < 1; };  // [0, 1)
 
 // [data] validation: a count, a fraction, "auto" or "test".
@@ -385,7 +391,7 @@ std::vector<ConfigKey> make_keys() {
                            [](const int& v) { return v >= 0; }, "must be >= 0 (0 means all)"));
     keys.push_back(validation_key());
     keys.push_back(named("data", "normalize", [](auto& c) -> auto& { return c.data.normalize; },
-                         {"global, per_feature, per_channel, mean_image, scale255, none",
+                         {comma_list(names_of(kNormalizeNames)),
                           "input normalisation, fitted on the training split only (global: one mean/std over the "
                           "training pixels, 33.318/78.567 on MNIST)"},
                          [](const std::string& v, Config&) { parse_normalize(v); }));
@@ -437,21 +443,21 @@ std::vector<ConfigKey> make_keys() {
     keys.push_back(plain<std::vector<int>>("model", "hidden", [](auto& c) -> auto& { return c.model.hidden; },
                                            {"positive widths", "hidden layer widths, [] for softmax regression"}));
     keys.push_back(named("model", "activation", [](auto& c) -> auto& { return c.model.activation; },
-                         {"sigmoid, improved_sigmoid, tanh, relu, leaky_relu, identity",
+                         {comma_list(names_of(kActivationNames)),
                           "after every hidden layer (improved_sigmoid: 1.7159·tanh(2x/3))"},
                          [](const std::string& v, Config&) { parse_activation(v); }));
     keys.push_back(number("model", "leaky_slope", [](auto& c) -> auto& { return c.model.leaky_slope; },
                           {"[0, 1)", "LeakyReLU's slope for x < 0", "leaky_relu"}, in_unit,
                           "expected a value in [0, 1)"));
     keys.push_back(named("model", "init", [](auto& c) -> auto& { return c.model.init; },
-                         {"uniform, fan_in, xavier_uniform, xavier_normal, he, normal",
+                         {comma_list(names_of(kInitNames)),
                           "weight initialisation: uniform ±a, N(0, 1/fan_in), Glorot, He, or N(0, std)"},
                          [](const std::string& v, Config&) { parse_init(v); }));
     keys.push_back(number("model", "init_scale", [](auto& c) -> auto& { return c.model.init_scale; },
                           {"≥ 0", "a for uniform (0 → 1), the std for normal (0 → 1e-4)", "uniform, normal"},
                           [](const double& v) { return v >= 0; }, "must be >= 0"));
     keys.push_back(named("model", "bias", [](auto& c) -> auto& { return c.model.bias; },
-                         {"explicit, trick",
+                         {comma_list(names_of(kBiasModeNames)),
                           "explicit bias vectors, or the bias trick: a constant-1 input column and no other bias "
                           "(784-64-10 → 50,880 parameters)"},
                          [](const std::string& v, Config&) { parse_bias_mode(v); }));
@@ -478,7 +484,7 @@ std::vector<ConfigKey> make_keys() {
     keys.push_back(number("train", "lr", [](auto& c) -> auto& { return c.train.lr; }, {"> 0", "step size"},
                           [](const double& v) { return v > 0; }, "must be > 0"));
     keys.push_back(named("train", "optimizer", [](auto& c) -> auto& { return c.optimizer; },
-                         {"sgd, momentum, nesterov, adam", "the update rule (README: the updates, exactly)"},
+                         {comma_list(names_of(kOptimizerNames)), "the update rule (README: the updates, exactly)"},
                          [](const std::string& v, Config& c) { c.train.optimizer.kind = parse_optimizer(v); }));
     keys.push_back(number("train", "momentum", [](auto& c) -> auto& { return c.train.optimizer.momentum; },
                           {"[0, 1)", "μ", "momentum, nesterov"}, in_unit, "expected a value in [0, 1)"));
@@ -516,22 +522,21 @@ std::vector<ConfigKey> make_keys() {
                                       "last bits depend on it)"},
                            [](const int& v) { return v >= 1 && v <= 256; }, "expected 1..256"));
     keys.push_back(named("train", "train_metrics", [](auto& c) -> auto& { return c.train_metrics; },
-                         {"running, full",
+                         {comma_list(names_of(kTrainMetricsNames)),
                           "train loss and accuracy at a check: the mean over the batches since the last check, or "
                           "the whole training split", "", {}, false},
                          [](const std::string& v, Config& c) {
-                             require(v == "running" || v == "full", "expected \"running\" or \"full\", got \"" + v + "\"");
-                             c.train.full_train_metrics = v == "full";
+                             c.train.full_train_metrics = parse_named(kTrainMetricsNames, v, "train metrics");
                          }));
     keys.push_back(named("train", "gemm", [](auto& c) -> auto& { return c.gemm; },
-                         {"auto, own, onednn, openblas, reference",
+                         {comma_list(names_of(kGemmBackendNames)),
                           "who runs the matrix products (auto: per shape, our kernel or oneDNN)"},
                          [](const std::string& v, Config& c) { c.train.gemm = parse_gemm_backend(v); }));
     keys.push_back(count("train", "checkpoint_every", [](auto& c) -> auto& { return c.train.checkpoint_every; },
                          {"≥ 0", "steps between checkpoints (0: only at epoch ends); docs/reliability.md", "", {}, false},
                          "must be >= 0 (0 = only at epoch ends)"));
     keys.push_back(named("train", "on_divergence", [](auto& c) -> auto& { return c.on_divergence; },
-                         {"stop, reduce_lr",
+                         {comma_list(names_of(kDivergencePolicyNames)),
                           "a NaN or Inf loss or gradient stops the run, or goes back to the last good checkpoint "
                           "with lr halved"},
                          [](const std::string& v, Config& c) { c.train.on_divergence = parse_divergence_policy(v); }));
@@ -539,12 +544,10 @@ std::vector<ConfigKey> make_keys() {
                            {"0..30", "reduce_lr: recoveries allowed before giving up (each halves lr)"},
                            [](const int& v) { return v >= 0 && v <= 30; }, "expected 0..30 (each halves lr)"));
     keys.push_back(named("train", "log_format", [](auto& c) -> auto& { return c.log_format; },
-                         {"default, course",
+                         {comma_list(names_of(kLogFormatNames)),
                           "course: the assignment's log lines (Epoch [e/E], Step [s/S], Loss: … and Validation "
                           "accuracy is: …%)", "", {}, false},
-                         [](const std::string& v, Config&) {
-                             require(v == "default" || v == "course", "expected \"default\" or \"course\", got \"" + v + "\"");
-                         }));
+                         [](const std::string& v, Config&) { parse_named(kLogFormatNames, v, "log format"); }));
     return keys;
 }
 

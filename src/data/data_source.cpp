@@ -7,6 +7,7 @@
 
 #include "dataset_kind.hpp"
 #include "mlp/error.hpp"
+#include "mlp/names.hpp"
 #include "mlp/rng.hpp"
 #include "mlp/split.hpp"
 
@@ -39,11 +40,7 @@ const std::vector<DatasetKind>& dataset_kinds() {
 const DatasetKind& dataset_kind(const std::string& name) {
     for (const DatasetKind& kind : dataset_kinds())
         if (kind.name == name) return kind;
-    const std::vector<std::string> names = dataset_names();
-    std::string list;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
-    throw Error("unknown dataset '" + name + "' (expected " + list + ")");
+    throw Error("unknown dataset '" + name + "' (expected " + join_names(dataset_names()) + ")");
 }
 
 std::vector<std::string> dataset_names() {
