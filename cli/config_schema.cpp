@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <sstream>
 
 #include "mlp/error.hpp"
@@ -18,8 +20,11 @@ std::string ConfigSection::where(const std::string& key) const {
 
 void ConfigSection::read(const std::string& key, double& out) const {
     if (auto node = get(key)) {
-        if (auto v = node->value<double>()) out = *v;
-        else throw Error(where(key) + ": expected a number, got " + type_of(*node));
+        auto v = node->value<double>();
+        require(v.has_value(), where(key) + ": expected a number, got " + type_of(*node));
+        // TOML has inf and nan literals; no key means them (lr = inf would train to NaN).
+        require(std::isfinite(*v), where(key) + ": expected a finite number, got " + text_of(*node));
+        out = *v;
     }
 }
 
@@ -252,6 +257,13 @@ ConfigKey validation_key() {
         require(data.validation >= 0, s.where("validation") + ": must be >= 0");
         require(data.validation < 1 || data.validation == std::floor(data.validation),
                 s.where("validation") + ": a count must be a whole number (or give a fraction below 1)");
+        // Row counts are ints: a larger count could never be held out, and would not survive the cast.
+        if (data.validation > INT32_MAX) {
+            char text[64];
+            std::snprintf(text, sizeof text, "%.0f", data.validation);
+            throw Error(s.where("validation") + ": a count of " + text + " rows is more than any dataset holds "
+                        "(expected at most 2147483647, or a fraction below 1)");
+        }
     };
     k.write = [](const Config& c, toml::table& t, bool) {
         if (c.data.validation_from_test) t.insert_or_assign("validation", "test");

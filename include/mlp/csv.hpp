@@ -34,9 +34,11 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options);
 // bare feature rows before either is parsed.
 int csv_width(const std::string& text, const std::string& name);
 
-// Datasets (one per table) sharing one class list. Integer labels are class indices
-// (K = max + 1, or class_names.size() when names are given); word labels map to
-// class_names when given, else to their sorted distinct values.
+// Datasets (one per table, the training table first) sharing one class list. Integer
+// labels are class indices (K = max + 1, or class_names.size() when names are given); word
+// labels map to class_names when given, else to the training table's sorted distinct values.
+// Without class_names, a label of a later table that the training table never has is an
+// error naming the file, line and label.
 std::vector<Dataset> csv_datasets(const std::vector<CsvTable>& tables, const std::vector<std::string>& sources,
                                   const std::vector<std::string>& class_names, const std::string& name);
 

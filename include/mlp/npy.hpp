@@ -37,6 +37,12 @@ std::vector<float> npy_floats(const NpyArray& array, const std::string& name);
 // A 1-D (N) or (N, 1) integer array as labels, each ≥ 0.
 std::vector<int> npy_labels(const NpyArray& array, const std::string& name);
 
+// D, the features per row (the product of shape[1:]) of a features array (N, ...), checked
+// with overflow detection: N must fit an int, D at most 2^30, N·D ≥ 1 values, and the N·D
+// elements must fit in the data_bytes that follow the header. Throws Error naming the
+// file and shape, so no caller ever sees a wrapped-around width.
+int npy_row_width(const NpyHeader& header, std::size_t data_bytes, const std::string& name);
+
 // Writes a version-1 .npy file; descr is e.g. "<f4", "|u1", "<i8".
 void write_npy(const std::string& path, const std::string& descr, const std::vector<std::size_t>& shape,
                const void* data, std::size_t bytes);

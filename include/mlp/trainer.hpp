@@ -38,7 +38,7 @@ std::string divergence_policy_name(DivergencePolicy policy);
 struct TrainSettings {
     int epochs = 10;
     long max_steps = 0;     // stop after this many optimizer steps, mid-epoch if need be; 0 → no limit
-    int batch_size = 32;
+    int batch_size = 32;    // B in 1..2^24 (larger is refused); B > N trains one step of all N rows per epoch
     double lr = 0.1;
     OptimizerSettings optimizer;
     double l2 = 0.0;        // λ in λ·Σ‖W‖²

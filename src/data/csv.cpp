@@ -191,14 +191,22 @@ std::vector<Dataset> csv_datasets(const std::vector<CsvTable>& tables, const std
             const long v = std::strtol(s.c_str(), &end, 10);
             integers = integers && end == s.c_str() + s.size() && v >= 0;
         }
+    // Without class_names the classes are the first (training) table's labels: a label only
+    // a later table has would be a class the model never trains on, a silent 0 % on it.
+    std::set<std::string> trained;
+    std::set<long> trained_indices;  // integer labels compare as numbers ("07" is class 7)
+    if (!tables.empty())
+        for (const std::string& label : tables[0].labels) {
+            trained.insert(label);
+            if (integers) trained_indices.insert(std::strtol(label.c_str(), nullptr, 10));
+        }
+    auto in_training = [&](const std::string& label) {
+        return integers ? trained_indices.count(std::strtol(label.c_str(), nullptr, 10)) > 0 : trained.count(label) > 0;
+    };
     std::vector<std::string> names = class_names;
     std::map<std::string, int> index;
     if (!integers) {
-        if (names.empty()) {
-            std::set<std::string> distinct;
-            for (const CsvTable& t : tables) distinct.insert(t.labels.begin(), t.labels.end());
-            names.assign(distinct.begin(), distinct.end());
-        }
+        if (names.empty()) names.assign(trained.begin(), trained.end());
         for (std::size_t k = 0; k < names.size(); ++k) index[names[k]] = static_cast<int>(k);
     }
     std::vector<Dataset> out;
@@ -215,6 +223,9 @@ std::vector<Dataset> csv_datasets(const std::vector<CsvTable>& tables, const std
         d.f32 = t.values;
         for (int r = 0; r < t.rows; ++r) {
             const std::string where = sources[i] + ":" + std::to_string(t.lines[r]);
+            require(i == 0 || !class_names.empty() || in_training(t.labels[r]),
+                    where + ": label " + t.labels[r] + " never occurs in the training file " + sources[0] +
+                        " (the model would have no class for it; list every class in data.class_names to allow it)");
             int y = 0;
             if (integers) {
                 y = std::atoi(t.labels[r].c_str());

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include "dataset_kind.hpp"
@@ -110,9 +111,15 @@ DataSplits make_splits(std::unique_ptr<Dataset> train, std::unique_ptr<Dataset> 
     } else {
         const double v = config.validation < 0 ? dataset_kind(config.dataset).default_validation : config.validation;
         const int available = static_cast<int>(pool.size());
-        const int held_out = v < 1 ? static_cast<int>(v * available) : static_cast<int>(v);
-        require(held_out < available, "data.validation: holds out " + std::to_string(held_out) + " of " +
-                                          std::to_string(available) + " training rows (expected fewer)");
+        // Compared as a double before the cast: a count beyond int (3e9) must not wrap.
+        const double wanted = v < 1 ? std::floor(v * available) : v;
+        if (!(wanted >= 0 && wanted < available)) {
+            char text[64];
+            std::snprintf(text, sizeof text, "%.0f", wanted);
+            throw Error("data.validation: holds out " + std::string(text) + " of " + std::to_string(available) +
+                        " training rows (expected fewer)");
+        }
+        const int held_out = static_cast<int>(wanted);
         splits.validation.data = train.get();
         if (config.stratified) {
             splits.validation.indices = stratified_pick(pool, train->labels, K, held_out, rng, &pool);

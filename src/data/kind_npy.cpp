@@ -1,6 +1,7 @@
 // NPY: features (N, ...) and integer labels (N) in separate .npy files, test files
 // optional; classes from data.class_names, else the largest label + 1.
 #include <algorithm>
+#include <filesystem>
 
 #include "dataset_kind.hpp"
 #include "mlp/error.hpp"
@@ -59,11 +60,9 @@ Sources read(const DataConfig& c) {
 DataShape shape(const DataConfig& c) {
     const std::string& path = features_file(c);
     const NpyHeader h = read_npy_header(path);
-    require(!h.shape.empty(), path + ": a 0-d array (expected features of shape (N, D))");
+    const std::uintmax_t size = std::filesystem::file_size(path);
     DataShape s;
-    std::size_t D = 1;
-    for (std::size_t i = 1; i < h.shape.size(); ++i) D *= h.shape[i];
-    s.features = static_cast<int>(D);
+    s.features = npy_row_width(h, size > h.data_offset ? size - h.data_offset : 0, path);
     if (h.shape.size() == 3) s.image_shape = {1, int(h.shape[1]), int(h.shape[2])};
     if (h.shape.size() == 4 && (h.shape[1] == 1 || h.shape[1] == 3))
         s.image_shape = {int(h.shape[1]), int(h.shape[2]), int(h.shape[3])};

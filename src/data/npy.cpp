@@ -134,6 +134,27 @@ NpyArray parse_npy(const std::vector<std::uint8_t>& bytes, const std::string& na
     return array;
 }
 
+int npy_row_width(const NpyHeader& h, std::size_t data_bytes, const std::string& name) {
+    constexpr std::size_t kMaxRowWidth = std::size_t(1) << 30;
+    require(!h.shape.empty(), name + ": a 0-d array (expected features of shape (N, D))");
+    std::size_t D = 1, bytes = 0;
+    bool overflow = false;
+    for (std::size_t i = 1; i < h.shape.size(); ++i) overflow = __builtin_mul_overflow(D, h.shape[i], &D) || overflow;
+    if (overflow || D > kMaxRowWidth)
+        throw Error(name + ": shape " + shape_text(h.shape) + " has " +
+                    (overflow ? std::string("more than 2^64") : std::to_string(D)) +
+                    " features per row (expected at most " + std::to_string(kMaxRowWidth) + "; corrupt header?)");
+    require(h.shape[0] <= std::size_t(std::numeric_limits<int>::max()),
+            name + ": shape " + shape_text(h.shape) + " has " + std::to_string(h.shape[0]) +
+                " rows (expected at most " + std::to_string(std::numeric_limits<int>::max()) + ")");
+    require(h.shape[0] > 0 && D > 0, name + ": shape " + shape_text(h.shape) + " holds no values");
+    if (__builtin_mul_overflow(h.shape[0], D, &bytes) ||
+        __builtin_mul_overflow(bytes, static_cast<std::size_t>(h.item_size), &bytes) || bytes > data_bytes)
+        throw Error(name + ": shape " + shape_text(h.shape) + " of '" + h.descr + "' needs more bytes than the " +
+                    std::to_string(data_bytes) + " the file holds after its header (corrupt or truncated?)");
+    return static_cast<int>(D);
+}
+
 NpyArray read_npy(const std::string& path) { return parse_npy(read_file(path), path); }
 
 NpyHeader read_npy_header(const std::string& path) {
@@ -237,14 +258,10 @@ Dataset read_npy_dataset(const std::string& features_path, const std::string& la
     require(!h.shape.empty(), features_path + ": a 0-d array (expected features of shape (N, D))");
     require(h.kind == 'f' || h.kind == 'u' || h.kind == 'i',
             features_path + ": features have dtype '" + h.descr + "' (expected float32, float64 or uint8)");
-    require(features.count() > 0, features_path + ": shape " + shape_text(h.shape) + " holds no values");
     Dataset data;
     data.name = name;
+    data.features = npy_row_width(h, features.bytes.size(), features_path);
     data.rows = static_cast<int>(h.shape[0]);
-    const std::size_t D = features.count() / h.shape[0];
-    require(h.shape[0] <= std::size_t(std::numeric_limits<int>::max()) && D <= (1u << 30),
-            features_path + ": shape " + shape_text(h.shape) + " is too large");
-    data.features = static_cast<int>(D);
     data.labels = npy_labels(labels_array, labels_path);
     require(data.labels.size() == h.shape[0],
             labels_path + ": " + std::to_string(data.labels.size()) + " labels for " + std::to_string(h.shape[0]) +

@@ -4,6 +4,7 @@
 // step and resume() restart there.
 #include "mlp/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +15,25 @@ namespace mlp {
 namespace {
 
 constexpr int kEvalBatch = 1000;
+
+// A batch above this many rows is refused as a mistake (1e8 rows of workspace would run out
+// of memory); up to it, a batch larger than the N training rows is one step over all N, so
+// the workspaces are sized for min(B, N) rows.
+constexpr int kMaxBatchSize = 1 << 24;
+
+// Checked before any member is built, so a bad batch size allocates nothing.
+const TrainSettings& checked(const TrainSettings& settings, const DataSplits& data) {
+    require(settings.batch_size >= 1 && settings.batch_size <= kMaxBatchSize,
+            "train.batch_size: " + std::to_string(settings.batch_size) + " rows per step (expected 1.." +
+                std::to_string(kMaxBatchSize) + "; a batch larger than the training rows is one step over all of them)");
+    require(data.train.size() > 0, "data: the training split is empty");
+    return settings;
+}
+
+// Rows a training workspace holds: B, or N when the batch is larger than the training split.
+int workspace_rows(const TrainSettings& settings, const DataSplits& data) {
+    return std::min(settings.batch_size, data.train.size());
+}
 
 double now_seconds() {
     using clock = std::chrono::steady_clock;
@@ -40,14 +60,13 @@ DivergencePolicy parse_divergence_policy(const std::string& name) {
 std::string divergence_policy_name(DivergencePolicy policy) { return name_of(kDivergencePolicyNames, policy); }
 
 Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data)
-    : settings_(settings),
+    : settings_(checked(settings, data)),
       data_(data),
       team_(settings.threads),
       ctx_{&team_, settings.gemm},
       step_(ctx_, net, settings.optimizer, StepRules{settings.l2, settings.max_norm, settings.seed}),
-      ws_(net.layout(), settings.batch_size),
-      eval_ws_(net.layout(), std::max(settings.batch_size, kEvalBatch)) {
-    require(data.train.size() > 0, "data: the training split is empty");
+      ws_(net.layout(), workspace_rows(settings_, data)),
+      eval_ws_(net.layout(), std::max(workspace_rows(settings_, data), kEvalBatch)) {
     require(data.train.data->features == net.architecture().inputs,
             "model: the network takes " + std::to_string(net.architecture().inputs) + " inputs but the data has " +
                 std::to_string(data.train.data->features) + " features");
@@ -55,8 +74,8 @@ Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataS
             "train.patience: early stopping needs validation data (set data.validation)");
     if (settings.patience > 0) best_params_ = Buffer<float>(net.params.size());
     const int N = data.train.size(), B = settings.batch_size;
-    steps_per_epoch_ = (N + B - 1) / B;
-    checks_per_epoch_ = std::max(1, std::min<int>(settings.validations_per_epoch, static_cast<int>(steps_per_epoch_)));
+    steps_per_epoch_ = (static_cast<long>(N) + B - 1) / B;  // in 64 bits: N + B − 1 overflows an int
+    checks_per_epoch_ = static_cast<int>(std::max(1L, std::min<long>(settings.validations_per_epoch, steps_per_epoch_)));
     state_.order.resize(N);
     std::iota(state_.order.begin(), state_.order.end(), 0);
     state_.shuffle = Rng::for_purpose(settings.seed, "shuffle").state();

@@ -16,7 +16,7 @@ namespace {
 
 using test::json;
 
-json load_fixture() { return test::load_golden("golden_steps_v1.json"); }
+json load_fixture() { return test::load_golden("golden_steps_v1.json", 2); }
 
 void set(float* dst, const json& values) { test::set_values(dst, values); }
 

@@ -14,11 +14,15 @@ namespace mlp::test {
 
 using json = nlohmann::json;
 
-// tests/fixtures/<name>; a missing file fails the test that reads it.
-inline json load_golden(const std::string& name) {
+// tests/fixtures/<name>, which must hold exactly `cases` cases; a missing file, or a
+// "cases" array emptied or cut short (every loop over it would pass), fails the test.
+inline json load_golden(const std::string& name, std::size_t cases) {
     std::ifstream in(MLP_SOURCE_DIR "/tests/fixtures/" + name);
     EXPECT_TRUE(in.good()) << "missing tests/fixtures/" << name << " (run tools/make_golden.py)";
-    return json::parse(in);
+    json fixture = json::parse(in);
+    EXPECT_TRUE(fixture.contains("cases") && fixture["cases"].is_array()) << name << ": no \"cases\" array";
+    EXPECT_EQ(fixture.value("cases", json::array()).size(), cases) << name << ": cases written by tools/make_golden.py";
+    return fixture;
 }
 
 // "sizes" [D, H1, ..., K], "activation", and the dropout rates where the case has them.
