@@ -17,6 +17,9 @@ struct GradcheckSettings {
     std::uint64_t seed = 0;
     double tolerance_double = 1e-6;  // the engine run in double precision
     double tolerance_float = 1e-4;   // the float engine used for training
+    // Added to the first entry of every tensor's analytic gradient (both engines): a wrong
+    // gradient on purpose, for testing the check itself. 0 in any real use.
+    double analytic_error = 0.0;
 };
 
 struct GradcheckRow {

@@ -92,6 +92,10 @@ std::vector<GradcheckRow> gradcheck(const Context& ctx, const Network<float>& ne
     load_batch(fws, X, labels);
     fnet.forward_backward(ctx, fws, B, 0, {}, masks);
     add_weight_decay(fnet, l2_decay(settings.l2));
+    for (const TensorRef& t : tensors_of(net.layout())) {
+        dnet.grads[t.offset] += settings.analytic_error;
+        fnet.grads[t.offset] += static_cast<float>(settings.analytic_error);
+    }
 
     const bool kinked = net.architecture().activation.kind == ActivationKind::relu ||
                         net.architecture().activation.kind == ActivationKind::leaky_relu;
