@@ -11,20 +11,23 @@ namespace mlp {
 namespace {
 
 // Integer labels: K from class_names when given (each label must be below it), else the
-// largest label + 1 over every split.
+// training labels' largest + 1; a test label the training labels never reach is an error
+// (it would be a class no step ever trains).
 void set_integer_classes(const std::vector<Dataset*>& sets, const std::vector<std::string>& names,
                          const std::vector<std::string>& sources) {
     int K = static_cast<int>(names.size());
     for (std::size_t i = 0; i < sets.size(); ++i) {
         for (int r = 0; r < sets[i]->rows; ++r) {
             const int y = sets[i]->labels[r];
+            const std::string at = sources[i] + ": label " + std::to_string(y) + " at row " + std::to_string(r);
             require(names.empty() || y < static_cast<int>(names.size()),
-                    sources[i] + ": label " + std::to_string(y) + " at row " + std::to_string(r) + " (expected 0.." +
-                        std::to_string(names.size() - 1) + " for the " + std::to_string(names.size()) +
-                        " class_names)");
-            require(y < kMaxClasses, sources[i] + ": label " + std::to_string(y) + " at row " + std::to_string(r) +
-                                         " (class indices must be below " + std::to_string(kMaxClasses) + ")");
-            if (names.empty()) K = std::max(K, y + 1);
+                    at + " (expected 0.." + std::to_string(names.size() - 1) + " for the " +
+                        std::to_string(names.size()) + " class_names)");
+            require(y < kMaxClasses, at + " (class indices must be below " + std::to_string(kMaxClasses) + ")");
+            require(!names.empty() || i == 0 || y < K,
+                    at + " never occurs in the training labels " + sources[0] +
+                        " (list every class in data.class_names to allow it)");
+            if (names.empty() && i == 0) K = std::max(K, y + 1);
         }
     }
     std::vector<std::string> class_names = names;

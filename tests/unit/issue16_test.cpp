@@ -132,6 +132,29 @@ TEST(Issue16, CsvTestLabelTheTrainingSetNeverHasIsAnError) {
     EXPECT_EQ(load_data(config).test_data->classes, 10);
 }
 
+// The same for NPY: test labels beyond the training labels are no silent extra class.
+TEST(Issue16, NpyTestLabelTheTrainingLabelsNeverReachIsAnError) {
+    const std::string dir = testing::scratch_dir("issue16_npy_labels");
+    const std::vector<float> x(8 * 2, 0.5f);
+    const std::vector<std::int64_t> train = {0, 1, 2, 0, 1, 2, 0, 1}, test = {0, 3};
+    write_npy(dir + "/x.npy", "<f4", {8, 2}, x.data(), x.size() * sizeof(float));
+    write_npy(dir + "/tx.npy", "<f4", {2, 2}, x.data(), 4 * sizeof(float));
+    write_npy(dir + "/y.npy", "<i8", {8}, train.data(), train.size() * sizeof(std::int64_t));
+    write_npy(dir + "/ty.npy", "<i8", {2}, test.data(), test.size() * sizeof(std::int64_t));
+    DataConfig config;
+    config.dataset = "npy";
+    config.features = dir + "/x.npy";
+    config.labels = dir + "/y.npy";
+    config.test_features = dir + "/tx.npy";
+    config.test_labels = dir + "/ty.npy";
+    config.normalize = "none";
+    config.validation = 0;
+    EXPECT_TRUE(contains(error_of([&] { load_data(config); }),
+                         dir + "/ty.npy: label 3 at row 1 never occurs in the training labels " + dir + "/y.npy"));
+    config.class_names = {"a", "b", "c", "d"};  // named, a class may be absent from training
+    EXPECT_EQ(load_data(config).test_data->classes, 4);
+}
+
 TEST(Issue16, NonFiniteNumbersAreRefusedForEveryNumberKey) {
     int checked = 0;
     for (const ConfigKey& k : config_keys()) {
