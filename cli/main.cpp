@@ -1,12 +1,24 @@
 // `mlp`: train | eval | info | config | gradcheck | predict | report | data info/show | search | reproduce |
-// contour | units | gradient-cost. Parses arguments with CLI11 and turns every mlp::Error into one line
-// `mlp: error: ...` on stderr and exit status 1.
+// contour | units | gradient-cost. Parses arguments with CLI11 and turns every exception (mlp::Error
+// or any other) into one line `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <exception>
+#include <string>
 
 #include "commands.hpp"
 #include "mlp/error.hpp"
 #include "mlp/version.hpp"
+
+namespace {
+
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    return text;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"mlp: train and study fully-connected networks"};
@@ -159,6 +171,14 @@ int main(int argc, char** argv) {
         return 1;
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "mlp: error: out of memory\n");
+        return 1;
+    } catch (const std::exception& e) {
+        // Anything else (std::filesystem::filesystem_error, ...) is still one line, exit 1: an
+        // escaping exception would abort (exit 134) and bypass the cleanup of destructors.
+        std::fprintf(stderr, "mlp: error: %s\n", one_line(e.what()).c_str());
+        return 1;
+    } catch (...) {
+        std::fprintf(stderr, "mlp: error: unexpected exception of unknown type\n");
         return 1;
     }
     return 0;

@@ -1,7 +1,15 @@
-// History as CSV (one row per validation check) and run-directory path rules.
+// History as CSV (one row per validation check), run-directory path rules and its writer's lock.
 #include "run_dir.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <cstring>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -63,5 +71,54 @@ std::string run_dir_of(const std::string& model_or_dir) {
 }
 
 std::string checkpoint_path(const std::string& run_dir) { return run_dir + "/checkpoint.bin"; }
+
+std::string lock_path(const std::string& run_dir) { return run_dir + "/.lock"; }
+
+namespace {
+
+// The PID the holder wrote into the lock file; "" while it has locked but not yet written.
+std::string holder_of(int fd) {
+    char text[32] = {};
+    const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
+    std::string pid = n > 0 ? std::string(text, static_cast<std::size_t>(n)) : "";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    return pid;
+}
+
+}  // namespace
+
+RunDirectoryLock::RunDirectoryLock(const std::string& run_dir) {
+    const std::string path = lock_path(run_dir);
+    // O_CLOEXEC: a child process (a report helper) must not inherit, and so keep, the lock.
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw Error(path + ": cannot open the run directory's lock file (" + std::strerror(errno) + ")");
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR) continue;
+        const int error = errno;
+        std::string holder;
+        if (error == EWOULDBLOCK) {
+            // The holder writes its PID right after locking: give it a moment.
+            for (int i = 0; i < 50 && (holder = holder_of(fd_)).empty(); ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        ::close(fd_);
+        fd_ = -1;
+        if (error != EWOULDBLOCK)
+            throw Error(path + ": cannot lock the run directory (" + std::strerror(error) + ")");
+        throw Error(run_dir + ": another mlp process (PID " + (holder.empty() ? "unknown" : holder) +
+                    ") is writing this run directory (it holds " + path + "); wait for it to end or stop it first");
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+        const std::string message = path + ": cannot write the lock file (" + std::strerror(errno) + ")";
+        ::close(fd_);
+        fd_ = -1;
+        throw Error(message);
+    }
+}
+
+RunDirectoryLock::~RunDirectoryLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing the only descriptor releases the lock
+}
 
 }  // namespace mlp

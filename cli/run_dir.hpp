@@ -1,5 +1,5 @@
 // The files of a run directory: history.csv, metrics.json, config.toml, model.safetensors,
-// checkpoint.bin.
+// checkpoint.bin, and .lock (its one writer).
 // Each is written atomically; metrics.json last, so its presence marks a finished run.
 #pragma once
 #include <string>
@@ -18,5 +18,22 @@ std::string model_path(const std::string& model_or_dir);
 std::string run_dir_of(const std::string& model_or_dir);
 // The run directory's checkpoint: the latest one only, replaced atomically.
 std::string checkpoint_path(const std::string& run_dir);
+
+// One run directory, one writer: an exclusive flock(2) on RUN_DIR/.lock, which holds the
+// writer's PID as text. The kernel releases it when the process ends, however it ends
+// (kill -9 included), so a stale lock file never blocks anyone. The file stays: removing it
+// would let a second writer lock a new file while a third still holds the old one.
+class RunDirectoryLock {
+public:
+    // Throws Error naming the holder's PID when another process holds the lock.
+    explicit RunDirectoryLock(const std::string& run_dir);
+    ~RunDirectoryLock();
+    RunDirectoryLock(const RunDirectoryLock&) = delete;
+    RunDirectoryLock& operator=(const RunDirectoryLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+std::string lock_path(const std::string& run_dir);
 
 }  // namespace mlp

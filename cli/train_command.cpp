@@ -82,15 +82,22 @@ int train_command(const TrainOptions& options) {
     require(resuming != !options.config.empty(), "train: give either --config FILE or --resume RUN_DIR");
     // A resumed run reads its own resolved config and continues from its checkpoint.
     std::unique_ptr<Checkpoint> checkpoint;
+    std::unique_ptr<RunDirectoryLock> lock;  // held until the run directory is complete
     if (resuming) {
         const std::string file = checkpoint_path(options.resume);
         require(file_exists(options.resume + "/config.toml"), options.resume + ": not a run directory (no config.toml)");
+        lock = std::make_unique<RunDirectoryLock>(options.resume);
         require(file_exists(file), file + ": no checkpoint to resume from (the run stopped before its first "
                                           "checkpoint; start it again with mlp train --config " +
                                           options.resume + "/config.toml --out " + options.resume + ")");
         checkpoint = std::make_unique<Checkpoint>(load_checkpoint(file));
     }
     const Config config = load_config(resuming ? options.resume + "/config.toml" : options.config, options.overrides);
+    const std::string out = resuming ? options.resume : options.out.empty() ? "runs/" + config.name : options.out;
+    if (!resuming) {
+        make_directories(out);
+        lock = std::make_unique<RunDirectoryLock>(out);  // before loading data: a second writer is refused at once
+    }
     const DataSplits data = load_data(config.data);
     const Dataset& train_data = *data.train_data;
     Network<float> net(architecture_of(config, train_data.features, train_data.classes));
@@ -98,13 +105,11 @@ int train_command(const TrainOptions& options) {
     initialize(net, init_of(config), init_rng);
     if (!options.init_from.empty()) load_weights(model_path(options.init_from), net);
 
-    const std::string out = resuming ? options.resume : options.out.empty() ? "runs/" + config.name : options.out;
-    make_directories(out);
     // A stale metrics.json would present an unfinished run as a result, a stale
     // checkpoint would let --resume continue another run.
     std::filesystem::remove(out + "/metrics.json");
     if (!resuming) std::filesystem::remove(checkpoint_path(out));
-    std::filesystem::remove(checkpoint_path(out) + ".tmp");  // left by a process killed mid-write
+    remove_stale_temporaries(out);  // left by a process killed mid-write; the lock says none is writing now
     write_file_atomic(out + "/config.toml", resolved_toml(config));
 
     TrainSettings settings = config.train;

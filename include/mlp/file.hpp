@@ -1,5 +1,6 @@
-// Whole-file reads and atomic writes. A write goes to "<path>.tmp", is flushed to disk,
-// then renamed over <path>, so a reader never sees half a file.
+// Whole-file reads and durable atomic writes. A write goes to a temporary file of its own
+// beside <path> ("<path>.tmp.<pid>.<n>"), is flushed to disk, renamed over <path>, and the
+// directory is flushed: a reader (or a power cut) sees the old file or the new one, never half.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -13,8 +14,13 @@ std::string read_text(const std::string& path);
 // The first max_bytes (decompressed) bytes of a file, or fewer if it is shorter: headers
 // without reading the whole file.
 std::vector<std::uint8_t> read_file_head(const std::string& path, std::size_t max_bytes);
+// On failure the temporary file is removed, <path> keeps its previous content, and an Error
+// names <path> and the reason: "<path>: cannot write (No space left on device)".
 void write_file_atomic(const std::string& path, const void* data, std::size_t size);
 void write_file_atomic(const std::string& path, const std::string& text);
+// Removes the temporary files that writers killed mid-write left in a directory (only call
+// it when no other process can be writing there); returns their paths.
+std::vector<std::string> remove_stale_temporaries(const std::string& directory);
 bool file_exists(const std::string& path);
 // Creates a directory and its parents; throws Error if that fails.
 void make_directories(const std::string& path);

@@ -1,10 +1,13 @@
-// File reading (raw or gzip through zlib) and atomic writing (write, fsync, rename).
+// File reading (raw or gzip through zlib) and durable atomic writing: a unique temporary file,
+// fsync, rename, fsync of the directory.
 #include "mlp/file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +20,19 @@ namespace {
 
 std::string system_error(const std::string& path, const std::string& what) {
     return path + ": " + what + " (" + std::strerror(errno) + ")";
+}
+
+// Temporary files are "<file>.tmp.<pid>.<n>"; "<file>.tmp" is what older versions left.
+constexpr const char* kTemporaryInfix = ".tmp.";
+
+bool is_temporary_name(const std::string& name) {
+    const std::size_t at = name.rfind(".tmp");
+    if (at == std::string::npos || at == 0) return false;
+    if (at + 4 == name.size()) return true;
+    if (name[at + 4] != '.' || at + 5 == name.size()) return false;
+    for (std::size_t i = at + 5; i < name.size(); ++i)
+        if (!(std::isdigit(static_cast<unsigned char>(name[i])) || name[i] == '.')) return false;
+    return true;
 }
 
 }  // namespace
@@ -72,37 +88,67 @@ std::string read_text(const std::string& path) {
 }
 
 void write_file_atomic(const std::string& path, const void* data, std::size_t size) {
-    const std::string temp = path + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) throw Error(system_error(temp, "cannot create"));
+    // A name no other writer uses: <path>.tmp.<pid>.<n>, created exclusively (O_EXCL), so two
+    // processes or threads writing one file each rename a whole file of their own.
+    static std::atomic<unsigned long> counter{0};
+    std::string temp;
+    int fd = -1;
+    do {
+        temp = path + kTemporaryInfix + std::to_string(::getpid()) + "." + std::to_string(counter++);
+        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    } while (fd < 0 && errno == EEXIST);  // left by a killed process whose PID was reused
+    if (fd < 0) throw Error(system_error(path, "cannot create"));
+    auto fail = [&](const std::string& what) {
+        const std::string message = system_error(path, what);
+        if (fd >= 0) ::close(fd);
+        ::unlink(temp.c_str());
+        throw Error(message);
+    };
     const char* p = static_cast<const char*>(data);
     std::size_t left = size;
     while (left > 0) {
         const ssize_t n = ::write(fd, p, left);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string message = system_error(temp, "cannot write");
-            ::close(fd);
-            ::unlink(temp.c_str());
-            throw Error(message);
-        }
+        if (n == 0) errno = ENOSPC;  // write(2) promises progress or an error; treat 0 as a full disk
+        if (n <= 0) fail("cannot write");
         p += n;
         left -= static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string message = system_error(temp, "cannot flush");
-        ::unlink(temp.c_str());
+    // The data must be on disk before the rename makes it the file: otherwise a power cut
+    // can leave the new name pointing at an empty or partial file.
+    if (::fsync(fd) != 0) fail("cannot flush");
+    const int closed = ::close(fd);
+    fd = -1;
+    if (closed != 0) fail("cannot flush");
+    if (std::rename(temp.c_str(), path.c_str()) != 0) fail("cannot rename into place");
+    // The rename lives in the directory: until the directory is flushed, a power cut can
+    // bring back the old file (or none).
+    std::string directory = std::filesystem::path(path).parent_path().string();
+    if (directory.empty()) directory = ".";
+    const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) throw Error(system_error(path, "written, but cannot open its directory to flush it"));
+    // EINVAL: a file system that cannot flush directories (it has nothing to flush).
+    if (::fsync(dir_fd) != 0 && errno != EINVAL) {
+        const std::string message = system_error(path, "written, but cannot flush its directory");
+        ::close(dir_fd);
         throw Error(message);
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string message = system_error(path, "cannot rename into place");
-        ::unlink(temp.c_str());
-        throw Error(message);
-    }
+    ::close(dir_fd);
 }
 
 void write_file_atomic(const std::string& path, const std::string& text) {
     write_file_atomic(path, text.data(), text.size());
+}
+
+std::vector<std::string> remove_stale_temporaries(const std::string& directory) {
+    std::vector<std::string> removed;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!is_temporary_name(name) || !entry.is_regular_file(ec)) continue;
+        if (std::filesystem::remove(entry.path(), ec)) removed.push_back(entry.path().string());
+    }
+    return removed;
 }
 
 bool file_exists(const std::string& path) {

@@ -175,7 +175,7 @@ TEST_F(CheckpointFile, UnwritableDirectoryIsAClearError) {
         save_checkpoint(dir + "/plain/checkpoint.bin", sample_checkpoint());
         FAIL() << "writing under a regular file succeeded";
     } catch (const Error& e) {
-        EXPECT_EQ(std::string(e.what()), dir + "/plain/checkpoint.bin.tmp: cannot create (Not a directory)");
+        EXPECT_EQ(std::string(e.what()), dir + "/plain/checkpoint.bin: cannot create (Not a directory)");
     }
 }
 
@@ -215,7 +215,7 @@ TEST_F(CheckpointFile, FailedWriteLeavesThePreviousCheckpointIntact) {
     Checkpoint next = sample_checkpoint();
     next.state.steps = 48;
     const std::string message = save_with_size_limit(path, next, before.size() / 2);
-    EXPECT_EQ(message, path + ".tmp: cannot write (File too large)");
+    EXPECT_EQ(message, path + ": cannot write (File too large)");
     EXPECT_EQ(read_file(path), before);
     EXPECT_FALSE(file_exists(path + ".tmp"));
 }
@@ -246,7 +246,7 @@ TEST_F(CheckpointFile, FullDiskLeavesThePreviousCheckpointIntact) {
         throw;
     }
     umount(mount_point.c_str());
-    EXPECT_EQ(message, path + ".tmp: cannot write (No space left on device)");
+    EXPECT_EQ(message, path + ": cannot write (No space left on device)");
 }
 
 }  // namespace

@@ -202,7 +202,7 @@ TEST_F(CrashRecovery, FullDiskWhileCheckpointingKeepsThePreviousCheckpoint) {
     // A second epoch whose checkpoint cannot be written: files are limited to 64 KiB.
     const Finished f = run_mlp({"train", "--resume", dir, "--set", "train.epochs=2"}, tmp / "full", 64 << 10);
     EXPECT_EQ(f.exit_code, 1);
-    EXPECT_NE(f.err.find("mlp: error: " + dir + "/checkpoint.bin.tmp: cannot write (File too large) (writing the "
+    EXPECT_NE(f.err.find("mlp: error: " + dir + "/checkpoint.bin: cannot write (File too large) (writing the "
                                                  "checkpoint of step " + std::to_string(2 * steps) +
                          "; the checkpoint of step " + std::to_string(steps) + " is intact)"),
               std::string::npos)
@@ -218,7 +218,7 @@ TEST_F(CrashRecovery, FullDiskWhileWritingResultsIsAClearError) {
     // Resuming a finished run only rewrites its results; the model file cannot be written.
     const Finished f = run_mlp({"train", "--resume", dir}, tmp / "full", 16 << 10);
     EXPECT_EQ(f.exit_code, 1);
-    EXPECT_NE(f.err.find("mlp: error: " + dir + "/model.safetensors.tmp: cannot write (File too large)"),
+    EXPECT_NE(f.err.find("mlp: error: " + dir + "/model.safetensors: cannot write (File too large)"),
               std::string::npos)
         << f.err;
     EXPECT_EQ(read_file(dir + "/model.safetensors"), model);

@@ -79,6 +79,7 @@ public:
         return !done_;
     }
     void send(int signal) { kill(pid_, signal); }
+    pid_t pid() const { return pid_; }
     Finished wait() {
         if (!done_) waitpid(pid_, &status_, 0);
         done_ = true;
