@@ -14,6 +14,7 @@ struct TrainOptions {
     std::string resume;     // a run directory to continue from its checkpoint (instead of config)
     bool quiet = false;
     bool no_report = false;  // skip writing report.html and figures at the end
+    bool force = false;      // --resume even where settings that change results, or the data, differ
 };
 int train_command(const TrainOptions& options);
 

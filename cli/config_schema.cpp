@@ -609,6 +609,21 @@ std::string closest_config_key(const std::string& path) {
     return best;
 }
 
+std::vector<std::string> changed_result_keys(const Config& before, const Config& after) {
+    std::vector<std::string> changes;
+    for (const ConfigKey& k : config_keys()) {
+        if (!k.changes_results || k.section.empty()) continue;
+        toml::table a, b;
+        k.write(before, a, true);
+        k.write(after, b, true);
+        const toml::node* x = a.get(k.name);
+        const toml::node* y = b.get(k.name);
+        const std::string was = x ? ConfigSection::text_of(*x) : "unset", now = y ? ConfigSection::text_of(*y) : "unset";
+        if (was != now) changes.push_back(k.path() + " (" + was + " → " + now + ")");
+    }
+    return changes;
+}
+
 std::string config_key_default(const ConfigKey& key) {
     if (key.path() == "name") return "the file's stem";
     toml::table t;

@@ -61,6 +61,9 @@ const std::vector<ConfigKey>& config_keys();
 std::vector<std::string> config_section_keys(const std::string& section);
 // The known key closest to a misspelt one ("train.lr_decy" → "train.lr_decay"), or "".
 std::string closest_config_key(const std::string& path);
+// The keys that change results whose values differ between two configs, each as
+// "train.lr (0.1 → 0.05)": what a resume must not change silently.
+std::vector<std::string> changed_result_keys(const Config& before, const Config& after);
 // The default of a key as TOML writes it (the value Config{} resolves to).
 std::string config_key_default(const ConfigKey& key);
 // The table for people: Markdown (the README's) or plain text (`mlp config --list`).

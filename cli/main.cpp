@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
     auto* train_init = train_cmd->add_option("--init-from", train.init_from, "Start from the weights of a run directory or model file");
     train_cmd->add_option("--resume", train.resume, "Continue the run in RUN_DIR from its last checkpoint")
         ->excludes(train_config)->excludes(train_out)->excludes(train_init);
+    train_cmd->add_flag("--force", train.force,
+                        "With --resume: continue even though settings that change results, or the data files, "
+                        "differ from the run's (recorded in RUN_DIR/resumes.log)");
     train_cmd->add_flag("--quiet", train.quiet, "Print only the final summary");
     train_cmd->add_flag("--no-report", train.no_report, "Do not write figures and report.html into the run directory");
 

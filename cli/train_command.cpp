@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "config.hpp"
+#include "config_schema.hpp"
 #include "interrupt.hpp"
 #include "mlp/checkpoint.hpp"
 #include "mlp/error.hpp"
@@ -18,6 +19,14 @@
 
 namespace mlp {
 namespace {
+
+// sha256 of every file the data came from, by file name.
+nlohmann::json data_checksums(const DataSplits& data) {
+    nlohmann::json checksums = nlohmann::json::object();
+    for (const auto& [file, sum] : data.train_data->checksums) checksums[file] = sum;
+    for (const auto& [file, sum] : data.test_data->checksums) checksums[file] = sum;
+    return checksums;
+}
 
 nlohmann::json evaluation_json(const Evaluation& e) {
     if (e.count == 0) return nullptr;
@@ -48,13 +57,40 @@ nlohmann::json metrics_json(const Config& config, const Network<float>& net, con
     m["splits"] = {{"train", evaluation_json(train)}, {"val", evaluation_json(val)}, {"test", evaluation_json(test)}};
     m["confusion_test"] = test.confusion;
     m["class_names"] = data.train_data->class_names;
-    nlohmann::json checksums;
-    for (const auto& [file, sum] : data.train_data->checksums) checksums[file] = sum;
-    for (const auto& [file, sum] : data.test_data->checksums) checksums[file] = sum;
-    m["data_sha256"] = checksums;
+    m["data_sha256"] = data_checksums(data);
     if (data.normalizer.mode == NormalizeMode::global)
         m["normalization"] = {{"mean", data.normalizer.mean[0]}, {"std", 1.0 / data.normalizer.inv_std[0]}};
     return m;
+}
+
+// What a resume must keep, against the run's config.toml and data_sha256.json: the
+// settings that change results and the data files. A difference is refused unless
+// --force, which is recorded in RUN_DIR/resumes.log.
+void check_resume(const std::string& run, const Config& config, const DataSplits& data, bool force) {
+    std::vector<std::string> differences = changed_result_keys(load_config(run + "/config.toml"), config);
+    const std::string recorded = run + "/data_sha256.json";
+    if (file_exists(recorded)) {  // runs from before it was written have none
+        nlohmann::json was;
+        try {
+            was = nlohmann::json::parse(read_text(recorded));
+        } catch (const nlohmann::json::exception& e) {
+            throw Error(recorded + ": not valid JSON (" + e.what() + ")");
+        }
+        const nlohmann::json now = data_checksums(data);
+        for (const auto& [file, sum] : was.items())
+            if (!now.contains(file)) differences.push_back("data file " + file + " (no longer read)");
+            else if (now[file] != sum) differences.push_back("data file " + file + " (its sha256 changed)");
+        for (const auto& [file, sum] : now.items())
+            if (!was.contains(file)) differences.push_back("data file " + file + " (not read before)");
+    }
+    if (differences.empty()) return;
+    std::string list;
+    for (const std::string& d : differences) list += (list.empty() ? "" : "; ") + d;
+    require(force, run + ": resuming would change what this run computes: " + list +
+                       "; resume as it was, or add --force (recorded in " + run + "/resumes.log)");
+    const std::string log = run + "/resumes.log";
+    const std::string before = file_exists(log) ? read_text(log) : "";
+    write_file_atomic(log, before + "resumed with --force: " + list + "\n");
 }
 
 std::string percent(double x) {
@@ -99,6 +135,7 @@ int train_command(const TrainOptions& options) {
         lock = std::make_unique<RunDirectoryLock>(out);  // before loading data: a second writer is refused at once
     }
     const DataSplits data = load_data(config.data);
+    if (resuming) check_resume(out, config, data, options.force);
     const Dataset& train_data = *data.train_data;
     Network<float> net(architecture_of(config, train_data.features, train_data.classes));
     Rng init_rng = Rng::for_purpose(config.train.seed, "init");
@@ -111,6 +148,7 @@ int train_command(const TrainOptions& options) {
     if (!resuming) std::filesystem::remove(checkpoint_path(out));
     remove_stale_temporaries(out);  // left by a process killed mid-write; the lock says none is writing now
     write_file_atomic(out + "/config.toml", resolved_toml(config));
+    if (!resuming) write_file_atomic(out + "/data_sha256.json", data_checksums(data).dump(2) + "\n");
 
     TrainSettings settings = config.train;
     settings.gemm = parse_gemm_backend(config.gemm);
@@ -158,7 +196,7 @@ int train_command(const TrainOptions& options) {
         printer.finish();
         if (saved_step < 0) throw;
         throw Error(std::string(e.what()) + "; the last good checkpoint (step " + std::to_string(saved_step) +
-                    ") is kept: resume it with a lower lr, e.g. mlp train --resume " + out + " --set train.lr=" +
+                    ") is kept: resume it with a lower lr, e.g. mlp train --resume " + out + " --force --set train.lr=" +
                     lr_text(config.train.lr / 2));
     }
     release_interrupts();

@@ -242,7 +242,8 @@ TEST_F(CrashRecovery, DivergenceNamesTheStepAndKeepsTheLastGoodCheckpoint) {
               std::string::npos)
         << f.err;
     EXPECT_NE(f.err.find("the last good checkpoint (step " + std::to_string(last.state.steps) +
-                         ") is kept: resume it with a lower lr, e.g. mlp train --resume " + dir + " --set train.lr=5e+35\n"),
+                         ") is kept: resume it with a lower lr, e.g. mlp train --resume " + dir +
+                             " --force --set train.lr=5e+35\n"),
               std::string::npos)
         << f.err;
     for (float w : last.params) ASSERT_TRUE(std::isfinite(w));

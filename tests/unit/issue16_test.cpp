@@ -11,6 +11,7 @@
 #include "config_schema.hpp"
 #include "data_test_support.hpp"
 #include "mlp/csv.hpp"
+#include "mlp/file.hpp"
 #include "mlp/data_source.hpp"
 #include "mlp/init.hpp"
 #include "mlp/npy.hpp"
@@ -207,6 +208,37 @@ TEST(Issue16, AbsurdBatchSizeIsRefusedAndALargeOneIsOneStepOfAllRows) {
     }
     settings.batch_size = 16;
     EXPECT_EQ(Trainer(net, settings, data).steps_per_epoch(), 3);
+}
+
+// --resume keeps what changes results: a changed setting of that kind, or a changed data
+// file, is refused with the difference named, unless --force, which the run records.
+TEST(Issue16, ResumeRefusesChangedSettingsOrDataUnlessForced) {
+    const std::string dir = testing::scratch_dir("issue16_resume") + "/run";
+    const std::string tiny = " --quiet --no-report --set data.train_size=500 --set data.validation=100 --set model.hidden=[8]";
+    ASSERT_EQ(testing::run_mlp("train --config experiments/mnist_default.toml --out " + dir + tiny +
+                               " --set train.epochs=1").status, 0);
+    ASSERT_TRUE(file_exists(dir + "/data_sha256.json"));
+    // More epochs change how long it runs, not what a step computes: allowed.
+    testing::CommandResult r = testing::run_mlp("train --resume " + dir + " --quiet --no-report --set train.epochs=2");
+    ASSERT_EQ(r.status, 0) << r.err;
+    r = testing::run_mlp("train --resume " + dir + " --quiet --no-report --set train.epochs=3 --set train.lr=0.5");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_TRUE(contains(r.err, "resuming would change what this run computes: train.lr (0.001 → 0.5); resume as it "
+                                "was, or add --force")) << r.err;
+    // A data file that is not what the run was trained on.
+    const std::string sums = testing::read_whole(dir + "/data_sha256.json");
+    const auto at = sums.find(": \"") + 3;
+    std::string tampered = sums;
+    tampered[at] = tampered[at] == '0' ? '1' : '0';
+    testing::write_text(dir + "/data_sha256.json", tampered);
+    r = testing::run_mlp("train --resume " + dir + " --quiet --no-report --set train.epochs=3");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_TRUE(contains(r.err, "(its sha256 changed)")) << r.err;
+    // Forced: it runs, and the run says so.
+    r = testing::run_mlp("train --resume " + dir + " --quiet --no-report --force --set train.epochs=3 --set train.lr=0.5");
+    EXPECT_EQ(r.status, 0) << r.err;
+    const std::string log = testing::read_whole(dir + "/resumes.log");
+    EXPECT_TRUE(contains(log, "resumed with --force: train.lr (0.001 → 0.5); data file ")) << log;
 }
 
 }  // namespace
