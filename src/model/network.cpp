@@ -2,6 +2,7 @@
 #include "mlp/network.hpp"
 
 #include "mlp/dense.hpp"
+#include "mlp/memory.hpp"
 
 namespace mlp {
 
@@ -34,9 +35,18 @@ Workspace<T>::Workspace(const ParamLayout& layout, int batch) : max_batch(batch)
     }
 }
 
+// Params and Grads, checked against the machine's memory before either is allocated.
+template <class T>
+std::size_t checked_size(const Architecture& arch) {
+    const ParamLayout layout(arch);
+    require_memory(2.0 * double(layout.buffer_size) * sizeof(T),
+                   "model: " + std::to_string(layout.parameters) + " parameters (weights and gradients)");
+    return layout.buffer_size;
+}
+
 template <class T>
 Network<T>::Network(const Architecture& arch)
-    : params(ParamLayout(arch).buffer_size), grads(params.size()), arch_(arch), layout_(arch) {}
+    : params(checked_size<T>(arch)), grads(params.size()), arch_(arch), layout_(arch) {}
 
 template <class T>
 MatrixView<T> Network<T>::weight(Buffer<T>& flat, int l) const {

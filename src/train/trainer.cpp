@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <numeric>
 
+#include "mlp/memory.hpp"
+
 
 namespace mlp {
 namespace {
@@ -21,18 +23,28 @@ constexpr int kEvalBatch = 1000;
 // the workspaces are sized for min(B, N) rows.
 constexpr int kMaxBatchSize = 1 << 24;
 
-// Checked before any member is built, so a bad batch size allocates nothing.
-const TrainSettings& checked(const TrainSettings& settings, const DataSplits& data) {
+// Rows a training workspace holds: B, or N when the batch is larger than the training split.
+int workspace_rows(const TrainSettings& settings, const DataSplits& data) {
+    return std::min(settings.batch_size, data.train.size());
+}
+
+// Checked before any member is built, so a bad batch size or a step that cannot fit in
+// memory allocates nothing: the optimizer state and the two workspaces (training and
+// evaluation) on top of the network's parameters and gradients.
+const TrainSettings& checked(const TrainSettings& settings, const DataSplits& data, const Network<float>& net) {
     require(settings.batch_size >= 1 && settings.batch_size <= kMaxBatchSize,
             "train.batch_size: " + std::to_string(settings.batch_size) + " rows per step (expected 1.." +
                 std::to_string(kMaxBatchSize) + "; a batch larger than the training rows is one step over all of them)");
     require(data.train.size() > 0, "data: the training split is empty");
+    const ParamLayout& layout = net.layout();
+    const int states = settings.optimizer.kind == OptimizerKind::adam ? 2 : settings.optimizer.kind == OptimizerKind::sgd ? 0 : 1;
+    double row = 2.0 * layout.layers[0].in + 2.0 * layout.max_width();  // floats per workspace row (network.cpp)
+    for (const LayerLayout& layer : layout.layers) row += 4.0 * layer.out;
+    const double rows = workspace_rows(settings, data) + std::max(workspace_rows(settings, data), kEvalBatch);
+    require_memory(4.0 * (double(layout.buffer_size) * (2 + states) + rows * row),
+                   "train: a step of batch " + std::to_string(settings.batch_size) + " on " +
+                       std::to_string(layout.parameters) + " parameters (weights, gradients, optimizer state, workspaces)");
     return settings;
-}
-
-// Rows a training workspace holds: B, or N when the batch is larger than the training split.
-int workspace_rows(const TrainSettings& settings, const DataSplits& data) {
-    return std::min(settings.batch_size, data.train.size());
 }
 
 double now_seconds() {
@@ -60,7 +72,7 @@ DivergencePolicy parse_divergence_policy(const std::string& name) {
 std::string divergence_policy_name(DivergencePolicy policy) { return name_of(kDivergencePolicyNames, policy); }
 
 Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data)
-    : settings_(checked(settings, data)),
+    : settings_(checked(settings, data, net)),
       data_(data),
       team_(settings.threads),
       ctx_{&team_, settings.gemm},

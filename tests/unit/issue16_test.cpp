@@ -241,5 +241,23 @@ TEST(Issue16, ResumeRefusesChangedSettingsOrDataUnlessForced) {
     EXPECT_TRUE(contains(log, "resumed with --force: train.lr (0.001 → 0.5); data file ")) << log;
 }
 
+// Limits stated and enforced: a network or a step that cannot fit in this machine's memory
+// is refused before anything is allocated, with the figures.
+TEST(Issue16, AModelLargerThanMemoryIsRefusedBeforeAllocating) {
+    Architecture huge;
+    huge.inputs = 784;
+    huge.hidden = {1 << 20, 1 << 20};  // 1.1·10¹² weights: 8 TiB of weights and gradients
+    huge.classes = 10;
+    const std::string e = error_of([&] { Network<float> net(huge); });
+    EXPECT_TRUE(contains(e, "model: 1100346294282 parameters (weights and gradients) needs 8.0 TiB, more than this "
+                            "machine's ")) << e;
+    const testing::CommandResult r = testing::run_mlp(
+        "train --config experiments/mnist_default.toml --out " + testing::scratch_dir("issue16_memory") +
+        "/run --quiet --no-report --set 'model.hidden=[1048576, 1048576]'");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_TRUE(contains(r.err, "mlp: error: model: 1100346294282 parameters")) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
 }  // namespace
 }  // namespace mlp
