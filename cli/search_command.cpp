@@ -2,13 +2,7 @@
 // `workers` at a time, each in its own run directory; skips finished trials on resume;
 // records failed ones and goes on; writes trials.csv, trials.md and best.toml, and a report
 // of the best trials (curves overlaid, summary table) in report/.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <csignal>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "child_process.hpp"
 #include "commands.hpp"
 #include "config.hpp"
 #include "interrupt.hpp"
@@ -25,8 +20,6 @@
 #include "mlp/file.hpp"
 #include "run_dir.hpp"
 #include "search.hpp"
-
-extern char** environ;
 
 namespace mlp {
 namespace {
@@ -38,13 +31,6 @@ struct TrialResult {
     std::string error;
     double value = NAN;  // the plan's metric
 };
-
-std::string self_executable() {
-    std::error_code ec;
-    const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-    require(!ec, "cannot locate the mlp executable (/proc/self/exe)");
-    return path.string();
-}
 
 std::string last_line(const std::string& path) {
     if (!file_exists(path)) return "";
@@ -58,34 +44,17 @@ std::string last_line(const std::string& path) {
 // A trial interrupted after a checkpoint continues from it.
 bool resumable(const std::string& dir) { return file_exists(checkpoint_path(dir)) && file_exists(dir + "/config.toml"); }
 
-pid_t start_trial(const std::string& exe, const std::string& config, const std::string& dir, const Trial& t) {
-    // Trials skip their own report; the search reports its best trials together.
-    std::vector<std::string> args = {exe, "train", "--quiet", "--no-report"};
+// The `mlp train` arguments of a trial; one interrupted after a checkpoint continues from it.
+// Trials skip their own report; the search reports its best trials together.
+std::vector<std::string> trial_args(const std::string& config, const std::string& dir, const Trial& t) {
+    std::vector<std::string> args = {"train", "--quiet", "--no-report"};
     if (resumable(dir)) {
         args.insert(args.end(), {"--resume", dir});
     } else {
         args.insert(args.end(), {"--config", config, "--out", dir});
         for (const auto& o : t.overrides) args.insert(args.end(), {"--set", o});
     }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    const std::string log = dir + "/train.log";
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    require(rc == 0, "cannot start trial " + t.id + " (posix_spawn failed)");
-    return pid;
-}
-
-// Whether a trial's process ended by a signal, or stopped on one with its checkpoint written.
-bool interrupted(int status) {
-    if (WIFSIGNALED(status)) return true;
-    return WIFEXITED(status) && (WEXITSTATUS(status) == 128 + SIGINT || WEXITSTATUS(status) == 128 + SIGTERM);
+    return args;
 }
 
 // Runs the pending trials, `workers` at a time. A trial killed by a signal (Ctrl-C) is
@@ -94,38 +63,26 @@ bool interrupted(int status) {
 // trials, starts no more and waits for them, so no trial outlives the search.
 void run_trials(const SearchPlan& plan, const std::vector<const Trial*>& pending, const std::string& config,
                 const std::string& out, int workers, const volatile std::sig_atomic_t* stop) {
-    const std::string exe = self_executable();
+    ChildProcesses trials(stop);
     std::map<pid_t, const Trial*> running;
     std::size_t next = 0, finished = 0;
-    bool forwarded = false;
-    while ((next < pending.size() && !*stop) || !running.empty()) {
-        while (!*stop && next < pending.size() && static_cast<int>(running.size()) < workers) {
+    while ((next < pending.size() && !*stop) || trials.running() > 0) {
+        while (!*stop && next < pending.size() && static_cast<int>(trials.running()) < workers) {
             const Trial* t = pending[next++];
             const std::string dir = out + "/" + t->id;
             make_directories(dir);
             if (resumable(dir)) std::printf("%s: resuming from its checkpoint\n", t->id.c_str());
-            std::fflush(stdout);
-            running[start_trial(exe, config, dir, *t)] = t;
+            running[trials.start_mlp(trial_args(config, dir, *t), dir + "/train.log")] = t;
         }
-        if (*stop && !forwarded) {
-            for (const auto& [child, trial] : running) kill(child, *stop);
-            forwarded = true;
-        }
-        // Polled, so a signal that lands just before the wait is seen within 20 ms.
-        int status = 0;
-        const pid_t pid = waitpid(-1, &status, WNOHANG);
-        if (pid == 0 || (pid < 0 && errno == EINTR)) {
-            usleep(20000);
-            continue;
-        }
-        if (pid < 0) break;
+        if (trials.running() == 0) break;
+        const auto [pid, exit] = trials.wait_any();
         const Trial* t = running.at(pid);
         running.erase(pid);
         ++finished;
         const std::string dir = out + "/" + t->id;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        if (exit.succeeded()) {
             std::printf("[%zu/%zu] %s done\n", finished, pending.size(), t->id.c_str());
-        } else if (interrupted(status)) {
+        } else if (exit.interrupted()) {
             std::printf("[%zu/%zu] %s interrupted (left for a resumed search)\n", finished, pending.size(), t->id.c_str());
         } else {
             write_file_atomic(dir + "/failed.txt", last_line(dir + "/train.log") + "\n");

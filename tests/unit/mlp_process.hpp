@@ -50,6 +50,7 @@ public:
         : out_(log_prefix + ".out"), err_(log_prefix + ".err") {
         pid_ = fork();
         if (pid_ == 0) {
+            setpgid(0, 0);  // a group of its own, so a test can signal it the way a terminal does
             const int out = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             const int err = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             dup2(out, 1);
@@ -79,6 +80,8 @@ public:
         return !done_;
     }
     void send(int signal) { kill(pid_, signal); }
+    // To its whole process group, as a Ctrl-C at a terminal reaches the foreground job.
+    void send_to_group(int signal) { kill(-pid_, signal); }
     pid_t pid() const { return pid_; }
     Finished wait() {
         if (!done_) waitpid(pid_, &status_, 0);

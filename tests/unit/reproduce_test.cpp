@@ -1,8 +1,15 @@
 // Every course group runs end to end in its --quick form (1 epoch, 600 images), so the
 // committed configs cannot rot.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "mlp/file.hpp"
+#include "mlp_process.hpp"
 #include "report_test_support.hpp"
 #include "test_util.hpp"
 
@@ -113,6 +120,73 @@ TEST(Reproduce, SeedsRunSettingsAndCommands) {
     const std::string quick = read_text(dir + "/results-quick/summary.md");
     EXPECT_NE(quick.find("--depths 1 "), std::string::npos) << quick;
     EXPECT_EQ(quick.find("| 2 | 64 |"), std::string::npos) << quick;
+}
+
+// Processes, other than this test, whose command line names `text` (a child left running).
+int processes_naming(const std::string& text) {
+    int count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string pid = entry.path().filename().string();
+        if (pid.find_first_not_of("0123456789") != std::string::npos || std::stoi(pid) == getpid()) continue;
+        std::ifstream in(entry.path() / "cmdline");
+        std::stringstream line;
+        line << in.rdbuf();
+        if (line.str().find(text) != std::string::npos) ++count;
+    }
+    return count;
+}
+
+// Issue 22: reproduce passes a signal on to its running child, starts nothing more, exits
+// 128 + signal, and the same command run again resumes the stopped run from its checkpoint.
+// `to_group`: the signal goes to reproduce's whole process group, as a Ctrl-C at the
+// terminal does; the child, in a group of its own, gets it once, from reproduce.
+void stop_reproduce_and_continue(const test::TempDir& tmp, int signal, bool to_group) {
+    const std::string group = tmp / "group";
+    make_directories(group);
+    write_file_atomic(group + "/slow.toml",
+                      "[data]\ndir = \"data/mnist\"\nvalidation = 500\ntrain_size = 20000\n"
+                      "[model]\nhidden = [64]\n[train]\nepochs = 3\nbatch_size = 20\ncheckpoint_every = 20\n");
+    write_file_atomic(group + "/group.toml",
+                      "title = \"slow\"\n[[run]]\nconfig = \"slow.toml\"\nname = \"first\"\n"
+                      "[[run]]\nconfig = \"slow.toml\"\nname = \"second\"\nset = [\"train.seed=2\"]\n");
+    const std::vector<std::string> args{"reproduce", group, "--runs", tmp / "runs", "--out", tmp / "results"};
+    const std::string first = tmp / "runs/default/first";
+    test::Finished stopped;
+    {
+        test::MlpProcess reproduce(args, tmp / "stopped");
+        for (int i = 0; i < 3000 && reproduce.running() && !file_exists(first + "/checkpoint.bin"); ++i) usleep(10000);
+        if (to_group) reproduce.send_to_group(signal);
+        else reproduce.send(signal);
+        stopped = reproduce.wait();
+    }
+    const std::string name = signal == SIGINT ? "SIGINT" : "SIGTERM";
+    EXPECT_EQ(processes_naming(tmp.path), 0) << "a child outlived reproduce";
+    ASSERT_EQ(stopped.exit_code, 128 + signal) << stopped.out << stopped.err;
+    EXPECT_NE(stopped.err.find("mlp: interrupted by " + name), std::string::npos) << stopped.err;
+    EXPECT_NE(stopped.err.find("mlp: reproduce group interrupted by " + name + "; run the same command again to continue"),
+              std::string::npos)
+        << stopped.err;
+    EXPECT_TRUE(file_exists(first + "/checkpoint.bin"));
+    EXPECT_FALSE(file_exists(first + "/metrics.json"));
+    EXPECT_FALSE(file_exists(tmp / "runs/default/second")) << "a run started after the signal";
+
+    const test::Finished resumed = test::run_mlp(args, tmp / "resumed");
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+    EXPECT_NE(resumed.out.find("default / first: first\n  resuming from its checkpoint"), std::string::npos)
+        << resumed.out;
+    EXPECT_TRUE(file_exists(first + "/metrics.json"));
+    EXPECT_TRUE(file_exists(tmp / "runs/default/second/metrics.json"));
+    EXPECT_EQ(read_text(tmp / "results/summary.md").find("failed"), std::string::npos);
+}
+
+TEST(Issue22, ReproduceStopsItsChildOnASignal) {
+    const test::TempDir tmp;
+    stop_reproduce_and_continue(tmp, SIGTERM, false);
+}
+
+TEST(Issue22, ACtrlCToReproducesGroupStopsItAndItsChild) {
+    const test::TempDir tmp;
+    stop_reproduce_and_continue(tmp, SIGINT, true);
 }
 
 TEST(Reproduce, UnknownGroupIsAnError) {
