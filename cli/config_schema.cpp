@@ -224,8 +224,12 @@ std::string comma_list(const std::vector<std::string>& names) {
     return out;
 }
 
-bool dataset_is(const Config& c, std::initializer_list<const char*> kinds) {
-    return std::any_of(kinds.begin(), kinds.end(), [&](const char* k) { return c.data.dataset == k; });
+// A [data] key that only some dataset kinds read: which (for people), and whether the
+// config's kind does (the resolved config holds it only then). The kinds say (kind_*.cpp).
+std::string kinds_reading(const char* key) { return comma_list(datasets_reading(key)); }
+
+std::function<bool(const Config&)> read_by_dataset(const char* key) {
+    return [key](const Config& c) { return dataset_reads(c.data.dataset, key); };
 }
 
 // The two settings kept as text in Config: whether the train metrics cover the whole
@@ -277,7 +281,8 @@ ConfigKey validation_key() {
 // [data] label_column: a header name or a 0-based index.
 ConfigKey label_column_key() {
     ConfigKey k = row("data", "label_column", "string or integer",
-                      {"a header name or a 0-based index", "the CSV column that holds the labels (\"label\")", "csv"});
+                      {"a header name or a 0-based index", "the CSV column that holds the labels (\"label\")",
+                       kinds_reading("label_column")});
     k.read = [](const ConfigSection& s, Config& c) {
         auto node = s.get("label_column");
         if (!node) return;
@@ -293,7 +298,7 @@ ConfigKey label_column_key() {
         c.data.label_column.clear();
     };
     k.write = [](const Config& c, toml::table& t, bool always) {
-        if (!always && c.data.dataset != "csv") return;
+        if (!always && !dataset_reads(c.data.dataset, "label_column")) return;
         if (c.data.label_index) t.insert_or_assign("label_column", *c.data.label_index);
         else t.insert_or_assign("label_column", c.data.label_column.empty() ? "label" : c.data.label_column);
     };
@@ -303,7 +308,8 @@ ConfigKey label_column_key() {
 // [data] header: true, false or "auto".
 ConfigKey header_key() {
     ConfigKey k = row("data", "header", "boolean or string",
-                      {"true, false or \"auto\"", "whether the CSV's first line names the columns (\"auto\": guessed)", "csv"});
+                      {"true, false or \"auto\"", "whether the CSV's first line names the columns (\"auto\": guessed)",
+                       kinds_reading("header")});
     k.read = [](const ConfigSection& s, Config& c) {
         auto node = s.get("header");
         if (!node) return;
@@ -316,7 +322,7 @@ ConfigKey header_key() {
                 s.where("header") + ": expected true, false or \"auto\", got \"" + c.data.header + "\"");
     };
     k.write = [](const Config& c, toml::table& t, bool always) {
-        if (!always && c.data.dataset != "csv") return;
+        if (!always && !dataset_reads(c.data.dataset, "header")) return;
         if (c.data.header == "auto") t.insert_or_assign("header", "auto");
         else t.insert_or_assign("header", c.data.header == "true");
     };
@@ -327,7 +333,7 @@ ConfigKey header_key() {
 ConfigKey image_size_key() {
     ConfigKey k = row("data", "image_size", "integer or list of integers",
                       {"1..4096, or [height, width]", "resize every image to this size (unset: keep the source size)",
-                       "images"});
+                       kinds_reading("image_size")});
     k.read = [](const ConfigSection& s, Config& c) {
         DataConfig& data = c.data;
         auto node = s.get("image_size");
@@ -347,7 +353,7 @@ ConfigKey image_size_key() {
                 s.where("image_size") + ": expected sizes in 1..4096");
     };
     k.write = [](const Config& c, toml::table& t, bool always) {
-        if (c.data.image_height > 0 && (always || c.data.dataset == "images"))
+        if (c.data.image_height > 0 && (always || dataset_reads(c.data.dataset, "image_size")))
             t.insert_or_assign("image_size", toml::array{c.data.image_height, c.data.image_width});
     };
     return k;
@@ -383,8 +389,6 @@ ConfigKey data_dir_key() {
 }
 
 std::vector<ConfigKey> make_keys() {
-    auto npy = [](const Config& c) { return c.data.dataset == "npy"; };
-    auto csv = [](const Config& c) { return c.data.dataset == "csv"; };
     auto nonempty = [](auto get, auto is_kind) {
         return std::function<bool(const Config&)>([=](const Config& c) { return is_kind(c) && !get(c).empty(); });
     };
@@ -411,8 +415,8 @@ std::vector<ConfigKey> make_keys() {
                            {"≥ 0", "use only the first N test rows (0: all)"}, [](const int& v) { return v >= 0; },
                            "must be >= 0 (0 means all)"));
     keys.push_back(number("data", "test_fraction", [](auto& c) -> auto& { return c.data.test_fraction; },
-                          {"(0, 1)", "fraction held out for testing when the dataset has no test set", "npy, csv, images",
-                           [](const Config& c) { return dataset_is(c, {"npy", "csv", "images"}); }},
+                          {"(0, 1)", "fraction held out for testing when the dataset has no test set",
+                           kinds_reading("test_fraction"), read_by_dataset("test_fraction")},
                           [](const double& v) { return v > 0 && v < 1; }, "expected a value in (0, 1)"));
     keys.push_back(plain<bool>("data", "stratified", [](auto& c) -> auto& { return c.data.stratified; },
                                {"", "hold-outs and train_size pick rows at random per class (seeded by data.seed)"}));
@@ -424,32 +428,33 @@ std::vector<ConfigKey> make_keys() {
          nonempty([](const Config& c) -> const auto& { return c.data.classes; }, always)}));
     keys.push_back(plain<std::vector<std::string>>(
         "data", "class_names", [](auto& c) -> auto& { return c.data.class_names; },
-        {"names", "the names of integer labels", "npy, csv",
+        {"names", "the names of integer labels", kinds_reading("class_names"),
          nonempty([](const Config& c) -> const auto& { return c.data.class_names; }, always)}));
     keys.push_back(plain<std::string>("data", "features", [](auto& c) -> auto& { return c.data.features; },
-                                      {"a .npy file", "features (N, ...)", "npy", npy}));
+                                      {"a .npy file", "features (N, ...)", kinds_reading("features"), read_by_dataset("features")}));
     keys.push_back(plain<std::string>("data", "labels", [](auto& c) -> auto& { return c.data.labels; },
-                                      {"a .npy file", "integer labels (N)", "npy", npy}));
+                                      {"a .npy file", "integer labels (N)", kinds_reading("labels"), read_by_dataset("labels")}));
     keys.push_back(plain<std::string>(
         "data", "test_features", [](auto& c) -> auto& { return c.data.test_features; },
-        {"a .npy file", "test features (optional)", "npy",
-         nonempty([](const Config& c) -> const auto& { return c.data.test_features; }, npy)}));
+        {"a .npy file", "test features (optional)", kinds_reading("test_features"),
+         nonempty([](const Config& c) -> const auto& { return c.data.test_features; }, read_by_dataset("test_features"))}));
     keys.push_back(plain<std::string>(
         "data", "test_labels", [](auto& c) -> auto& { return c.data.test_labels; },
-        {"a .npy file", "test labels (optional)", "npy",
-         nonempty([](const Config& c) -> const auto& { return c.data.test_labels; }, npy)}));
+        {"a .npy file", "test labels (optional)", kinds_reading("test_labels"),
+         nonempty([](const Config& c) -> const auto& { return c.data.test_labels; }, read_by_dataset("test_labels"))}));
     keys.push_back(plain<std::string>("data", "file", [](auto& c) -> auto& { return c.data.file; },
-                                      {"a .csv file", "the table of features and a label column", "csv", csv}));
+                                      {"a .csv file", "the table of features and a label column", kinds_reading("file"),
+                                       read_by_dataset("file")}));
     keys.push_back(plain<std::string>(
         "data", "test_file", [](auto& c) -> auto& { return c.data.test_file; },
-        {"a .csv file", "the test table (optional)", "csv",
-         nonempty([](const Config& c) -> const auto& { return c.data.test_file; }, csv)}));
+        {"a .csv file", "the test table (optional)", kinds_reading("test_file"),
+         nonempty([](const Config& c) -> const auto& { return c.data.test_file; }, read_by_dataset("test_file"))}));
     keys.push_back(label_column_key());
     keys.push_back(header_key());
     keys.push_back(image_size_key());
     keys.push_back(plain<bool>("data", "grayscale", [](auto& c) -> auto& { return c.data.grayscale; },
-                               {"", "read images as one grey channel", "images",
-                                [](const Config& c) { return c.data.dataset == "images"; }}));
+                               {"", "read images as one grey channel", kinds_reading("grayscale"),
+                                read_by_dataset("grayscale")}));
 
     // [model]
     keys.push_back(plain<std::vector<int>>("model", "hidden", [](auto& c) -> auto& { return c.model.hidden; },

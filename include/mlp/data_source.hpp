@@ -69,6 +69,10 @@ std::vector<std::string> dataset_names();
 std::string default_data_dir(const std::string& dataset);
 // Throws Error unless `dataset` is a known name.
 void check_dataset_name(const std::string& dataset);
+// Whether a dataset kind reads one of the [data] keys only some kinds read (features,
+// file, image_size, ...), and which kinds read it.
+bool dataset_reads(const std::string& dataset, const std::string& key);
+std::vector<std::string> datasets_reading(const std::string& key);
 DataSplits load_data(const DataConfig& config);
 DataShape data_shape(const DataConfig& config);
 // Applies the split rules to datasets already loaded (tests use this with generated data).

@@ -57,6 +57,18 @@ const std::string& required(const std::string& value, const std::string& key, co
 
 void check_dataset_name(const std::string& dataset) { dataset_kind(dataset); }
 
+bool dataset_reads(const std::string& dataset, const std::string& key) {
+    const std::vector<std::string>& keys = dataset_kind(dataset).keys;
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::vector<std::string> datasets_reading(const std::string& key) {
+    std::vector<std::string> names;
+    for (const DatasetKind& kind : dataset_kinds())
+        if (dataset_reads(kind.name, key)) names.push_back(kind.name);
+    return names;
+}
+
 std::string default_data_dir(const std::string& dataset) { return dataset_kind(dataset).default_dir(); }
 
 DataSplits load_data(const DataConfig& config) {

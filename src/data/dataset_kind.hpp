@@ -1,7 +1,8 @@
 // One kind of data source ([data] dataset = "..."): where its files usually are, how many
 // rows it holds out for validation by default, how it reads its splits and its shape. Each
 // kind lives in its own file (kind_*.cpp); data_source.cpp asks the kind instead of
-// comparing names, so adding a kind is one file, a line in dataset_kinds(), and tests.
+// comparing names, so adding a kind is one file, a line in dataset_kinds(), and tests (the
+// config schema asks it which of its keys apply).
 #pragma once
 #include <memory>
 #include <string>
@@ -24,6 +25,7 @@ struct DatasetKind {
     double default_validation;               // data.validation = "auto" without a validation split: a count or a fraction
     Sources (*read)(const DataConfig&);      // every split it has, classes not yet selected
     DataShape (*shape)(const DataConfig&);   // D, K, image shape and class names, reading as little as it can
+    std::vector<std::string> keys;           // the [data] keys only some kinds read, that this one reads
 };
 
 // Every kind, in the order the docs list them.

@@ -37,6 +37,6 @@ DataShape shape(const DataConfig& c) {
 
 }  // namespace
 
-DatasetKind cifar10_kind() { return {"cifar10", default_dir, 5000, read, shape}; }
+DatasetKind cifar10_kind() { return {"cifar10", default_dir, 5000, read, shape, {}}; }
 
 }  // namespace mlp

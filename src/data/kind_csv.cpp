@@ -41,6 +41,9 @@ DataShape shape(const DataConfig& c) {
 
 }  // namespace
 
-DatasetKind csv_kind() { return {"csv", [] { return std::string(); }, 0.1, read, shape}; }
+DatasetKind csv_kind() {
+    return {"csv", [] { return std::string(); }, 0.1, read, shape,
+            {"file", "test_file", "label_column", "header", "class_names", "test_fraction"}};
+}
 
 }  // namespace mlp

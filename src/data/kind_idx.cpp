@@ -69,10 +69,12 @@ DataShape shape(const DataConfig& c) {
 
 }  // namespace
 
-DatasetKind mnist_kind() { return {kMnist.name, [] { return std::string(kMnist.dir); }, 10000, read<kMnist>, shape<kMnist>}; }
+DatasetKind mnist_kind() {
+    return {kMnist.name, [] { return std::string(kMnist.dir); }, 10000, read<kMnist>, shape<kMnist>, {}};
+}
 
 DatasetKind fashion_mnist_kind() {
-    return {kFashion.name, [] { return std::string(kFashion.dir); }, 10000, read<kFashion>, shape<kFashion>};
+    return {kFashion.name, [] { return std::string(kFashion.dir); }, 10000, read<kFashion>, shape<kFashion>, {}};
 }
 
 }  // namespace mlp

@@ -41,6 +41,8 @@ DataShape shape(const DataConfig& c) {
 
 }  // namespace
 
-DatasetKind images_kind() { return {"images", [] { return std::string(); }, 0.1, read, shape}; }
+DatasetKind images_kind() {
+    return {"images", [] { return std::string(); }, 0.1, read, shape, {"image_size", "grayscale", "test_fraction"}};
+}
 
 }  // namespace mlp

@@ -85,6 +85,9 @@ DataShape shape(const DataConfig& c) {
 
 }  // namespace
 
-DatasetKind npy_kind() { return {"npy", [] { return std::string(); }, 0.1, read, shape}; }
+DatasetKind npy_kind() {
+    return {"npy", [] { return std::string(); }, 0.1, read, shape,
+            {"features", "labels", "test_features", "test_labels", "class_names", "test_fraction"}};
+}
 
 }  // namespace mlp
