@@ -14,6 +14,7 @@
 
 #include "mlp/checkpoint.hpp"
 #include "mlp/file.hpp"
+#include "mlp_process.hpp"
 
 namespace mlp {
 namespace {
@@ -182,30 +183,7 @@ TEST_F(CheckpointFile, UnwritableDirectoryIsAClearError) {
 // Writes a second checkpoint over the first in a child process whose file-size limit is
 // below the checkpoint's size, as a nearly full disk would; reports the error text.
 std::string save_with_size_limit(const std::string& path, const Checkpoint& c, rlim_t limit) {
-    int pipe_fds[2];
-    if (pipe(pipe_fds) != 0) return "pipe failed";
-    const pid_t child = fork();
-    if (child == 0) {
-        std::signal(SIGXFSZ, SIG_IGN);  // so write() fails with EFBIG instead of killing
-        const rlimit r{limit, limit};
-        setrlimit(RLIMIT_FSIZE, &r);
-        std::string message = "(no error)";
-        try {
-            save_checkpoint(path, c);
-        } catch (const Error& e) {
-            message = e.what();
-        }
-        (void)!write(pipe_fds[1], message.data(), message.size());
-        _exit(0);
-    }
-    close(pipe_fds[1]);
-    std::string message;
-    char buffer[512];
-    for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, n);
-    close(pipe_fds[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
-    return message;
+    return test::error_with_file_size_limit(limit, [&] { save_checkpoint(path, c); });
 }
 
 TEST_F(CheckpointFile, FailedWriteLeavesThePreviousCheckpointIntact) {

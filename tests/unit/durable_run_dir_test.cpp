@@ -110,32 +110,9 @@ TEST(Issue16, ConcurrentWritersOfOneFileNeverLeaveATornFileOrATemporary) {
     EXPECT_EQ(temporaries_in(tmp.path), std::vector<std::string>{});
 }
 
-// write_file_atomic in a child process whose files may not grow beyond `limit` bytes (as on a
-// nearly full disk; SIGXFSZ ignored so write() fails with EFBIG); returns the error text.
+// write_file_atomic under a file-size limit (a nearly full disk); returns the error text.
 std::string write_with_size_limit(const std::string& path, const std::string& text, rlim_t limit) {
-    int pipe_fds[2];
-    if (pipe(pipe_fds) != 0) return "pipe failed";
-    const pid_t child = fork();
-    if (child == 0) {
-        std::signal(SIGXFSZ, SIG_IGN);
-        const rlimit r{limit, limit};
-        setrlimit(RLIMIT_FSIZE, &r);
-        std::string message = "(no error)";
-        try {
-            write_file_atomic(path, text);
-        } catch (const Error& e) {
-            message = e.what();
-        }
-        (void)!write(pipe_fds[1], message.data(), message.size());
-        _exit(0);
-    }
-    close(pipe_fds[1]);
-    std::string message;
-    char buffer[512];
-    for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, std::size_t(n));
-    close(pipe_fds[0]);
-    waitpid(child, nullptr, 0);
-    return message;
+    return test::error_with_file_size_limit(limit, [&] { write_file_atomic(path, text); });
 }
 
 TEST(Issue16, AFailedWriteKeepsThePreviousContentAndLeavesNoTemporary) {

@@ -11,12 +11,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "mlp/error.hpp"
 #include "mlp/file.hpp"
 #include "test_util.hpp"
 
@@ -109,6 +111,35 @@ inline Finished run_mlp(const std::vector<std::string>& args, const std::string&
 inline ino_t inode_of(const std::string& path) {
     struct stat s {};
     return stat(path.c_str(), &s) == 0 ? s.st_ino : 0;
+}
+
+// Runs `write` in a child process whose files may not grow beyond `limit` bytes, as on a
+// nearly full disk (SIGXFSZ ignored, so write() fails with EFBIG); returns the text of the
+// mlp::Error it threw, or "(no error)".
+inline std::string error_with_file_size_limit(rlim_t limit, const std::function<void()>& write_files) {
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) return "pipe failed";
+    const pid_t child = fork();
+    if (child == 0) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit r{limit, limit};
+        setrlimit(RLIMIT_FSIZE, &r);
+        std::string message = "(no error)";
+        try {
+            write_files();
+        } catch (const Error& e) {
+            message = e.what();
+        }
+        (void)!write(pipe_fds[1], message.data(), message.size());
+        _exit(0);
+    }
+    close(pipe_fds[1]);
+    std::string message;
+    char buffer[512];
+    for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, std::size_t(n));
+    close(pipe_fds[0]);
+    waitpid(child, nullptr, 0);
+    return message;
 }
 
 }  // namespace mlp::test
