@@ -9,17 +9,12 @@
 
 #include "config_schema.hpp"
 #include "mlp/error.hpp"
+#include "mlp/names.hpp"
 
 namespace mlp {
 namespace {
 
 const std::vector<std::string> kSections = {"data", "model", "train"};
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-    return out;
-}
 
 // "unknown key 'train.lr_decy' (did you mean 'train.lr_decay'? valid keys in [train]: ...)"
 std::string unknown_key(const std::string& source, const std::string& path, const std::string& valid) {
@@ -33,7 +28,7 @@ void check_known_keys(const toml::table& root, const std::string& source) {
     for (const auto& [key, node] : root) {
         const std::string k(key.str());
         if (std::find(top.begin(), top.end(), k) == top.end())
-            throw Error(unknown_key(source, k, "valid top-level keys: " + join(top)));
+            throw Error(unknown_key(source, k, "valid top-level keys: " + comma_list(top)));
         if (std::find(kSections.begin(), kSections.end(), k) == kSections.end()) continue;
         const toml::table* section = node.as_table();
         require(section != nullptr, source + ": '" + k + "' must be a section [" + k + "]");
@@ -41,7 +36,7 @@ void check_known_keys(const toml::table& root, const std::string& source) {
         for (const auto& [sub, value] : *section) {
             const std::string name(sub.str());
             if (std::find(keys.begin(), keys.end(), name) == keys.end())
-                throw Error(unknown_key(source, k + "." + name, "valid keys in [" + k + "]: " + join(keys)));
+                throw Error(unknown_key(source, k + "." + name, "valid keys in [" + k + "]: " + comma_list(keys)));
         }
     }
 }

@@ -99,13 +99,21 @@ std::string ConfigSection::type_of(const toml::node& node) {
 
 namespace {
 
-// What a row says besides its reading and writing.
+// What a row says besides its reading and writing; rows give it as {allowed, doc, ...},
+// the trailing parts only where they differ from these defaults.
 struct Doc {
+    Doc(std::string allowed, std::string doc, std::string applies = "", std::function<bool(const Config&)> when = {},
+        bool changes_results = true)
+        : allowed(std::move(allowed)),
+          doc(std::move(doc)),
+          applies(std::move(applies)),
+          when(std::move(when)),
+          changes_results(changes_results) {}
     std::string allowed;
     std::string doc;
-    std::string applies;                          // "" → every config
-    std::function<bool(const Config&)> when;      // the resolved config has it only then; empty → always
-    bool changes_results = true;
+    std::string applies;                      // "" → every config
+    std::function<bool(const Config&)> when;  // the resolved config has it only then; empty → always
+    bool changes_results;
 };
 
 template <class T>
@@ -167,7 +175,7 @@ ConfigKey plain(const char* section, const char* name, Get get, const Doc& d, st
             throw Error(s.where(name) + ": " + failure + got);
         }
     };
-    k.write = writer(name, d.when, [=](const Config& c) { return get(const_cast<Config&>(c)); });
+    k.write = writer(name, d.when, [=](const Config& c) { return get(c); });
     return k;
 }
 
@@ -199,7 +207,7 @@ ConfigKey named(const char* section, const char* name, Get get, const Doc& d,
             throw Error(s.where(name) + ": " + e.what());
         }
     };
-    k.write = writer(name, d.when, [=](const Config& c) { return get(const_cast<Config&>(c)); });
+    k.write = writer(name, d.when, [=](const Config& c) { return get(c); });
     return k;
 }
 
@@ -214,14 +222,8 @@ ConfigKey count(const char* section, const char* name, Get get, const Doc& d, st
         require(v >= 0, s.where(name) + ": " + failure + ", got " + std::to_string(v));
         field = static_cast<std::remove_reference_t<decltype(field)>>(v);
     };
-    k.write = writer(name, d.when, [=](const Config& c) { return static_cast<std::int64_t>(get(const_cast<Config&>(c))); });
+    k.write = writer(name, d.when, [=](const Config& c) { return static_cast<std::int64_t>(get(c)); });
     return k;
-}
-
-std::string comma_list(const std::vector<std::string>& names) {
-    std::string out;
-    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-    return out;
 }
 
 // A [data] key that only some dataset kinds read: which (for people), and whether the

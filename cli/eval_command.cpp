@@ -30,7 +30,7 @@ int eval_command(const EvalOptions& options) {
     ThreadTeam team(options.threads);
     const Context ctx{&team};
     Workspace<float> ws(net->layout(), 1000);
-    const Evaluation e = evaluate(ctx, *net, ws, subset, info.normalizer, true);
+    const Evaluation e = evaluate(ctx, *net, ws, subset, info.normalizer, {.confusion = true});
     std::printf("split: %s (%d rows)\nloss: %.6f\naccuracy: %.4f\n", options.split.c_str(), e.count, e.loss,
                 e.accuracy);
     if (!options.json.empty()) {

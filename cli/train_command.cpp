@@ -212,7 +212,7 @@ int train_command(const TrainOptions& options) {
     const Context& ctx = trainer.context();
     const Evaluation train = evaluate(ctx, net, ws, data.train, data.normalizer);
     const Evaluation val = evaluate(ctx, net, ws, data.validation, data.normalizer);
-    const Evaluation test = evaluate(ctx, net, ws, data.test, data.normalizer, true);
+    const Evaluation test = evaluate(ctx, net, ws, data.test, data.normalizer, {.confusion = true});
     write_file_atomic(out + "/history.csv", history_csv(result.history));
     save_model(out + "/model.safetensors", net, ModelInfo{data.normalizer, train_data.class_names, train_data.image_shape});
     write_file_atomic(out + "/metrics.json", metrics_json(config, net, data, result, train, val, test).dump(2) + "\n");

@@ -32,9 +32,15 @@ inline int hidden_mask_layer(int l) { return l + 1; }
 template <class T>
 void dropout_mask(DropoutStream stream, int layer, double rate, int col0, MatrixView<T> M);
 
-// D = A ⊙ M (D may alias A).
+// D = A ⊙ M (D may alias A or M).
 template <class T>
 void dropout_forward(ConstView<T> A, ConstView<T> M, MatrixView<T> D);
+
+// The layer in a training pass: M = the slice of mask `layer` (as dropout_mask), then
+// D = A ⊙ M. D may alias M when the mask is not needed afterwards (the input's).
+template <class T>
+void dropout_forward(DropoutStream stream, int layer, double rate, int col0, ConstView<T> A, MatrixView<T> M,
+                     MatrixView<T> D);
 
 // dA = dD ⊙ M, in place.
 template <class T>

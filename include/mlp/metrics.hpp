@@ -26,9 +26,15 @@ struct Evaluation {
     std::vector<Prediction> predictions;  // one per row of the subset, in its order; filled on request
 };
 
+// What evaluate() fills besides loss and accuracy; each costs nothing unless asked for.
+struct EvaluationExtras {
+    bool confusion = false;
+    bool predictions = false;
+};
+
 // Runs the subset through the network in batches of ws.max_batch, in index order. loss and
-// accuracy are the same whichever extras are asked for; the extras cost nothing unless asked.
+// accuracy are the same whichever extras are asked for.
 Evaluation evaluate(const Context& ctx, const Network<float>& net, Workspace<float>& ws, const Subset& subset, const Normalizer& norm,
-                    bool with_confusion = false, bool with_predictions = false);
+                    EvaluationExtras extras = {});
 
 }  // namespace mlp

@@ -24,6 +24,13 @@ std::vector<std::string> names_of(const NamedValue<E> (&table)[N]) {
     return names;
 }
 
+// {"a", "b", "c"} → "a, b, c", for lists of keys or values.
+inline std::string comma_list(const std::vector<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
 // {"a", "b", "c"} → "a, b or c", for messages that list the allowed values.
 inline std::string join_names(const std::vector<std::string>& names) {
     std::string text;

@@ -17,6 +17,8 @@ namespace mlp {
 template <class T>
 struct Workspace {
     Workspace(const ParamLayout& layout, int max_batch);
+    // The floats a workspace of this layout and batch holds (one allocation).
+    static std::size_t floats(const ParamLayout& layout, int max_batch);
     int max_batch;
     Buffer<T> storage;
     MatrixView<T> input;                 // X: (max_batch, D), filled by the Batcher

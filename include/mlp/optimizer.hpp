@@ -43,6 +43,8 @@ struct OptimizerSettings {
 class Optimizer {
 public:
     Optimizer(const OptimizerSettings& settings, std::size_t size);
+    // Buffers of state, each the size of Params: 0 (sgd), 1 (momentum, nesterov) or 2 (adam).
+    static int state_buffers(OptimizerKind kind);
     // Returns false when an updated parameter is NaN or Inf. Large buffers split over ctx's team.
     bool step(const Context& ctx, Buffer<float>& params, const Buffer<float>& grads, double lr);
     void begin_step(double lr);

@@ -78,6 +78,13 @@ void dropout_forward(ConstView<T> A, ConstView<T> M, MatrixView<T> D) {
 }
 
 template <class T>
+void dropout_forward(DropoutStream stream, int layer, double rate, int col0, ConstView<T> A, MatrixView<T> M,
+                     MatrixView<T> D) {
+    dropout_mask<T>(stream, layer, rate, col0, M);
+    dropout_forward<T>(A, M, D);
+}
+
+template <class T>
 void dropout_backward(ConstView<T> M, MatrixView<T> dD) {
     dropout_forward<T>(dD, M, dD);  // the mask is diagonal: dA = dD ⊙ M
 }
@@ -94,6 +101,10 @@ template void dropout_mask<float>(DropoutStream, int, double, int, MatrixView<fl
 template void dropout_mask<double>(DropoutStream, int, double, int, MatrixView<double>);
 template void dropout_forward<float>(ConstView<float>, ConstView<float>, MatrixView<float>);
 template void dropout_forward<double>(ConstView<double>, ConstView<double>, MatrixView<double>);
+template void dropout_forward<float>(DropoutStream, int, double, int, ConstView<float>, MatrixView<float>,
+                                     MatrixView<float>);
+template void dropout_forward<double>(DropoutStream, int, double, int, ConstView<double>, MatrixView<double>,
+                                      MatrixView<double>);
 template void dropout_backward<float>(ConstView<float>, MatrixView<float>);
 template void dropout_backward<double>(ConstView<double>, MatrixView<double>);
 

@@ -7,13 +7,19 @@
 namespace mlp {
 
 template <class T>
-Workspace<T>::Workspace(const ParamLayout& layout, int batch) : max_batch(batch), labels(batch) {
+std::size_t Workspace<T>::floats(const ParamLayout& layout, int batch) {
     const std::size_t B = batch;
     const std::size_t L = layout.layers.size();
     std::size_t total = B * layout.layers[0].in * (layout.dropout ? 2 : 1) + 2 * B * layout.max_width();
     for (std::size_t l = 0; l < L; ++l)  // Z, A, and with dropout the hidden layers' M, D
         total += (layout.dropout && l + 1 < L ? 4 : 2) * B * layout.layers[l].out;
-    storage = Buffer<T>(total);
+    return total;
+}
+
+template <class T>
+Workspace<T>::Workspace(const ParamLayout& layout, int batch) : max_batch(batch), labels(batch) {
+    const std::size_t B = batch, L = layout.layers.size();
+    storage = Buffer<T>(floats(layout, batch));
     T* p = storage.data();
     auto take = [&](int cols) {
         MatrixView<T> view(p, batch, cols);
@@ -78,8 +84,7 @@ template <class T>
 ConstView<T> Network<T>::input(Workspace<T>& ws, int B, const DropoutStream* dropout) const {
     if (!dropout || arch_.input_dropout == 0.0) return ws.input.top(B);
     const MatrixView<T> x = ws.dropped_input.top(B);
-    dropout_mask<T>(*dropout, input_mask_layer, arch_.input_dropout, 0, x);
-    dropout_forward<T>(ws.input.top(B), x, x);
+    dropout_forward<T>(*dropout, input_mask_layer, arch_.input_dropout, 0, ws.input.top(B), x, x);
     return x;
 }
 
@@ -96,10 +101,9 @@ ConstView<T> Network<T>::forward(const Context& ctx, Workspace<T>& ws, int B, in
             return z;
         }
         dense_activation_forward<T>(ctx, x, weight(params, l), bias(params, l), z, arch_.activation, ws.A[l].top(B));
-        if (dropped) {
-            dropout_mask<T>(*dropout, hidden_mask_layer(l), arch_.dropout, 0, ws.M[l].top(B));
-            dropout_forward<T>(ws.A[l].top(B), ws.M[l].top(B), ws.D[l].top(B));
-        }
+        if (dropped)
+            dropout_forward<T>(*dropout, hidden_mask_layer(l), arch_.dropout, 0, ws.A[l].top(B), ws.M[l].top(B),
+                               ws.D[l].top(B));
         x = ws.handed(l, B, dropped);
     }
     return x;

@@ -12,9 +12,14 @@ OptimizerKind parse_optimizer(const std::string& name) { return parse_named(kOpt
 
 std::string optimizer_name(OptimizerKind kind) { return name_of(kOptimizerNames, kind); }
 
+int Optimizer::state_buffers(OptimizerKind kind) {
+    return kind == OptimizerKind::adam ? 2 : kind == OptimizerKind::sgd ? 0 : 1;
+}
+
 Optimizer::Optimizer(const OptimizerSettings& settings, std::size_t size) : settings_(settings) {
-    if (settings.kind != OptimizerKind::sgd) first = Buffer<float>(size);
-    if (settings.kind == OptimizerKind::adam) second = Buffer<float>(size);
+    const int states = state_buffers(settings.kind);
+    if (states >= 1) first = Buffer<float>(size);
+    if (states == 2) second = Buffer<float>(size);
 }
 
 namespace {

@@ -95,7 +95,7 @@ PageSection run_section(const ReportRun& run, int index, const std::string& dir)
         const Subset& test = run.data->test;
         Workspace<float> ws(net.layout(), std::clamp(test.size(), 1, 1000));
         const auto predictions = evaluate(Context{}, net, ws, test, run.info.normalizer,  // a report: one thread
-                                          /*with_confusion=*/false, /*with_predictions=*/true)
+                                          {.predictions = true})
                                      .predictions;
         s.figures.push_back({"fig-worst-" + n, "Worst-classified test images",
                              "Misclassified test images with the highest cross-entropy: the model was most sure "

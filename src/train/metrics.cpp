@@ -18,7 +18,8 @@ double row_loss(const float* z, int K, int label) {
 }  // namespace
 
 Evaluation evaluate(const Context& ctx, const Network<float>& net, Workspace<float>& ws, const Subset& subset, const Normalizer& norm,
-                    bool with_confusion, bool with_predictions) {
+                    EvaluationExtras extras) {
+    const bool with_confusion = extras.confusion, with_predictions = extras.predictions;
     Evaluation result;
     const int N = subset.size();
     const int K = net.architecture().classes;

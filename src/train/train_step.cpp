@@ -334,11 +334,9 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
         dense_activation_forward<float>(ctx_, ConstView<float>(in, B, layer.in), ConstView<float>(sh.w + s.W, layer.in, s.w),
                                         layer.has_bias ? sh.w + s.b : nullptr, MatrixView<float>(act + s.Z, B, s.w),
                                         arch.activation, MatrixView<float>(act + s.A, B, s.w));
-        if (drops_hidden()) {
-            const MatrixView<float> mask(act + s.M, B, s.w);
-            dropout_mask<float>(masks_, hidden_mask_layer(l), arch.dropout, s.c0, mask);
-            dropout_forward<float>(ConstView<float>(act + s.A, B, s.w), mask, MatrixView<float>(act + s.D, B, s.w));
-        }
+        if (drops_hidden())
+            dropout_forward<float>(masks_, hidden_mask_layer(l), arch.dropout, s.c0, ConstView<float>(act + s.A, B, s.w),
+                                   MatrixView<float>(act + s.M, B, s.w), MatrixView<float>(act + s.D, B, s.w));
     }
     if (l != net_.layers() - 2) return;
 
@@ -361,8 +359,8 @@ void TrainStep::drop_input(Workspace<float>& ws, int rank, int B) {
     if (!drops_input()) return;
     const int D = net_.layout().layers[0].in;
     const MatrixView<float> x(input(ws, rank), B, D);
-    dropout_mask<float>(masks_, input_mask_layer, net_.architecture().input_dropout, 0, x);
-    dropout_forward<float>(ConstView<float>(raw_input(ws, rank), B, D), x, x);
+    dropout_forward<float>(masks_, input_mask_layer, net_.architecture().input_dropout, 0,
+                           ConstView<float>(raw_input(ws, rank), B, D), x, x);
 }
 
 // dA_S into the shard's dz (from dZ_out, or summed from every rank's partial product),

@@ -37,11 +37,11 @@ const TrainSettings& checked(const TrainSettings& settings, const DataSplits& da
                 std::to_string(kMaxBatchSize) + "; a batch larger than the training rows is one step over all of them)");
     require(data.train.size() > 0, "data: the training split is empty");
     const ParamLayout& layout = net.layout();
-    const int states = settings.optimizer.kind == OptimizerKind::adam ? 2 : settings.optimizer.kind == OptimizerKind::sgd ? 0 : 1;
-    double row = 2.0 * layout.layers[0].in + 2.0 * layout.max_width();  // floats per workspace row (network.cpp)
-    for (const LayerLayout& layer : layout.layers) row += 4.0 * layer.out;
-    const double rows = workspace_rows(settings, data) + std::max(workspace_rows(settings, data), kEvalBatch);
-    require_memory(4.0 * (double(layout.buffer_size) * (2 + states) + rows * row),
+    const int rows = workspace_rows(settings, data);
+    const double workspaces = double(Workspace<float>::floats(layout, rows)) +
+                              double(Workspace<float>::floats(layout, std::max(rows, kEvalBatch)));
+    const int states = Optimizer::state_buffers(settings.optimizer.kind);
+    require_memory(sizeof(float) * (double(layout.buffer_size) * (2 + states) + workspaces),
                    "train: a step of batch " + std::to_string(settings.batch_size) + " on " +
                        std::to_string(layout.parameters) + " parameters (weights, gradients, optimizer state, workspaces)");
     return settings;

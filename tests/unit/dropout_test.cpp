@@ -119,7 +119,9 @@ std::vector<float> train_with_dropout(int threads, int B) {
     OptimizerSettings adam;
     adam.kind = OptimizerKind::adam;
     TrainStep step(test::test_context(&team), net, adam, {.l2 = 1e-4, .max_norm = 2.0, .seed = 11});
-    if (threads == 2) EXPECT_EQ(step.shared_layers(2, B), 2);
+    if (threads == 2) {
+        EXPECT_EQ(step.shared_layers(2, B), 2);
+    }
     Workspace<float> ws(net.layout(), B);
     for (int s = 0; s < 5; ++s) {
         const auto x = test::cast<float>(test::random_values(std::size_t(B) * 300, 20 + s));

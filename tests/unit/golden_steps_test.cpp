@@ -47,7 +47,9 @@ TEST(Golden, DropoutMasksMatchTheGeneratorsStream) {
                     const bool kept = bit(layers[layer], k);
                     wrong += kept != (mask[k] != 0.0f);
                     wrong += kept != dropout_kept_reference(stream, int(layer), rate, int(k / width), int(k % width));
-                    if (kept) EXPECT_EQ(mask[k], float(1.0 / (1.0 - rate)));
+                    if (kept) {
+                        EXPECT_EQ(mask[k], float(1.0 / (1.0 - rate)));
+                    }
                 }
                 EXPECT_EQ(wrong, 0) << c["name"] << " step " << step["step"] << " mask layer " << layer;
             }
@@ -72,7 +74,9 @@ void check_steps(const json& c, int threads) {
     TrainStep step(test::test_context(&team), net, adam,
                    {.l2 = c["l2"].get<double>(), .max_norm = c["max_norm"].get<double>(), .seed = c["seed"].get<std::uint64_t>()});
     // Two threads must run the shared schedule over every hidden layer, not fall back to one.
-    if (threads == 2) ASSERT_EQ(step.shared_layers(threads, B), int(arch.hidden.size())) << c["name"];
+    if (threads == 2) {
+        ASSERT_EQ(step.shared_layers(threads, B), int(arch.hidden.size())) << c["name"];
+    }
     Workspace<float> ws(net.layout(), B);
     set(ws.input.data, c["x"]);
     const auto labels = c["labels"].get<std::vector<int>>();

@@ -82,7 +82,7 @@ TEST(Evaluate, PredictionsAgreeWithBatchLossAccuracyAndReferenceEvenWhenTheTrueC
     Workspace<float> ws(net.layout(), 64);  // batches of 64, 64 and 22
     const Context ctx = test::test_context();
     const Evaluation plain = evaluate(ctx, net, ws, subset, norm);
-    const Evaluation e = evaluate(ctx, net, ws, subset, norm, /*with_confusion=*/true, /*with_predictions=*/true);
+    const Evaluation e = evaluate(ctx, net, ws, subset, norm, {.confusion = true, .predictions = true});
     EXPECT_TRUE(plain.predictions.empty());
     EXPECT_TRUE(plain.confusion.empty());
     EXPECT_EQ(plain.loss, e.loss);
@@ -134,7 +134,7 @@ TEST(Evaluate, PredictionsHoldSoftmaxConfidenceAndLossPerRowInSubsetOrder) {
     const Subset subset{&data, {1, 0}};
     const Normalizer norm = Normalizer::fit(NormalizeMode::none, subset);
     Workspace<float> ws(net.layout(), 1);
-    const Evaluation e = evaluate(Context{}, net, ws, subset, norm, false, true);
+    const Evaluation e = evaluate(Context{}, net, ws, subset, norm, {.predictions = true});
     const auto& p = e.predictions;
     ASSERT_EQ(p.size(), 2u);
     EXPECT_EQ(p[0].row, 1);
