@@ -61,8 +61,18 @@ struct PredictOptions {
     std::string model;                // run directory or model.safetensors
     std::vector<std::string> inputs;  // files
     int threads = 1;                  // the thread team's size (products split over it)
+    std::string csv;                  // also write every row's probabilities here (9 significant digits)
 };
 int predict_command(const PredictOptions& options);
+
+// `mlp export`: a trained model as an ONNX file or a self-contained C99 header.
+struct ExportOptions {
+    std::string run;     // run directory or model.safetensors
+    std::string format;  // onnx | c
+    std::string out;     // the file to write
+    bool int8_weights = false;  // C header: int8 weights with a float scale per output unit
+};
+int export_command(const ExportOptions& options);
 
 struct ReportOptions {
     std::vector<std::string> runs;  // run directories

@@ -1,4 +1,4 @@
-// `mlp`: train | eval | info | config | gradcheck | predict | report | data info/show | search | reproduce |
+// `mlp`: train | eval | info | config | gradcheck | predict | export | report | data info/show | search | reproduce |
 // contour | units | gradient-cost. Parses arguments with CLI11 and turns every exception (mlp::Error
 // or any other) into one line `mlp: error: ...` on stderr and exit status 1.
 #include <CLI/CLI.hpp>
@@ -76,6 +76,16 @@ int main(int argc, char** argv) {
                             "Threads the forward pass's products are split over; one row at a time splits "
                             "the first layer's weights between cores (1)")
         ->check(CLI::Range(1, 256));
+    predict_cmd->add_option("--csv", predict.csv,
+                            "Also write every row's class probabilities to this CSV file (9 significant digits)");
+
+    mlp::ExportOptions export_options;
+    auto* export_cmd = app.add_subcommand("export", "Write a trained model as an ONNX file or a self-contained C99 header");
+    export_cmd->add_option("run", export_options.run, "Run directory (or its model.safetensors)")->required();
+    export_cmd->add_option("--format", export_options.format, "onnx or c")->required();
+    export_cmd->add_option("--out", export_options.out, "The file to write (model.onnx, model.h)")->required();
+    export_cmd->add_flag("--int8", export_options.int8_weights,
+                         "C header only: int8 weights with one float scale per output unit");
 
     // `mlp data <sub-command>`: dataset inspection.
     auto* data_cmd = app.add_subcommand("data", "Inspect the data a config loads: counts, statistics, sample images");
@@ -159,6 +169,7 @@ int main(int argc, char** argv) {
         if (*config_cmd) return mlp::config_command(config_options);
         if (*check_cmd) return mlp::gradcheck_command(check);
         if (*predict_cmd) return mlp::predict_command(predict);
+        if (*export_cmd) return mlp::export_command(export_options);
         if (*data_info_cmd) return mlp::data_info_command(data_info);
         if (*report_cmd) return mlp::report_command(report);
         if (*data_show_cmd) return mlp::data_show_command(data_show);

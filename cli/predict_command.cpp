@@ -93,6 +93,7 @@ int predict_command(const PredictOptions& options) {
     const Context ctx{&team};
     Workspace<float> ws(net->layout(), max_batch);
     std::vector<float> probabilities(std::size_t(max_batch) * K);
+    std::string csv;  // --csv: one line per row, every input file's rows in order
     for (const std::string& path : options.inputs) {
         const Dataset data = read_input(path, D, info, run_dir_of(options.model));
         const Subset all{&data, [&] {
@@ -118,6 +119,12 @@ int predict_command(const PredictOptions& options) {
                 std::vector<int> order(K);
                 std::iota(order.begin(), order.end(), 0);
                 std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return p[a] > p[b]; });
+                for (int k = 0; k < K; ++k) {
+                    char value[32];
+                    std::snprintf(value, sizeof value, "%s%.9g", k ? "," : "", double(p[k]));
+                    csv += value;
+                }
+                csv += "\n";
                 std::printf("%-6d %-14s %8.4f", start + i + 1, names[order[0]].c_str(), p[order[0]]);
                 if (table) {
                     for (int k = 0; k < K; ++k)
@@ -130,6 +137,11 @@ int predict_command(const PredictOptions& options) {
                 std::printf("\n");
             }
         }
+    }
+    if (!options.csv.empty()) {
+        std::string header;
+        for (int k = 0; k < K; ++k) header += (k ? "," : "") + names[k];
+        write_file_atomic(options.csv, header + "\n" + csv);
     }
     return 0;
 }

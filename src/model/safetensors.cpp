@@ -149,6 +149,10 @@ std::unique_ptr<Network<float>> load_model(const std::string& path, ModelInfo* i
     const auto tensors = read_safetensors(path, &meta);
     require(meta["format"] == "mlp-model-1", path + ": not an mlp model file (metadata format is '" +
                                                  meta["format"] + "', expected 'mlp-model-1')");
+    // A missing key is named; the catch below reports values that do not parse.
+    for (const char* key : {"inputs", "hidden", "classes", "activation", "leaky_slope", "bias"})
+        require(meta.count(key), path + ": __metadata__ key '" + key +
+                                     "' is missing, expected the architecture that mlp train records");
     Architecture arch;
     try {
         arch.inputs = std::stoi(meta.at("inputs"));
