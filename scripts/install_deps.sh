@@ -20,6 +20,7 @@ packages=(
     python3-numpy        # bench/peers: the NumPy from-scratch peer
     python3-torch        # bench/peers: the PyTorch peer (and tools/make_golden.py)
     clang libclang-rt-14-dev libomp-dev  # libFuzzer targets of the file readers (scripts/fuzz.sh)
+    python3-onnx         # tests: the ONNX checker that `mlp export --format onnx` output must pass
     "$@"
 )
 missing=()

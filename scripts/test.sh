@@ -16,6 +16,10 @@ case "${1:-}" in
 esac
 scripts/install_deps.sh chromium  # the browser test opens report.html in headless Chromium
 scripts/fetch_data.sh mnist
+# onnxruntime-node (CPU) for the ONNX export round trip; ONNXRUNTIME_NODE_INSTALL=skip: its
+# install step downloads nothing (the CPU library is in the npm package itself).
+[ tests/export/node_modules/.package-lock.json -nt tests/export/package-lock.json ] ||
+    (cd tests/export && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --silent)
 scripts/build.sh
 scripts/stress.sh build 40
 ctest --test-dir build --output-on-failure -j "$(nproc)"

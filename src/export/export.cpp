@@ -6,10 +6,12 @@
 namespace mlp {
 namespace {
 
-void require_finite(const float* values, std::size_t count, const std::string& source, const std::string& tensor) {
+// values[0, count) are the tensor's elements from flat index `first` on.
+void require_finite(const float* values, std::size_t count, const std::string& source, const std::string& tensor,
+                    std::size_t first = 0) {
     for (std::size_t i = 0; i < count; ++i)
         require(std::isfinite(values[i]), source + ": tensor '" + tensor + "' holds " + std::to_string(values[i]) +
-                                              " at index " + std::to_string(i) + ", expected finite values");
+                                              " at index " + std::to_string(first + i) + ", expected finite values");
 }
 
 }  // namespace
@@ -21,7 +23,8 @@ ExportFormat parse_export_format(const std::string& name) {
 void require_finite_model(const Network<float>& net, const ModelInfo& info, const std::string& source) {
     for (int l = 0; l < net.layers(); ++l) {
         const ConstView<float> W = net.weight(net.params, l);
-        for (int i = 0; i < W.rows; ++i) require_finite(W.row(i), std::size_t(W.cols), source, ParamLayout::weight_name(l));
+        for (int i = 0; i < W.rows; ++i)
+            require_finite(W.row(i), std::size_t(W.cols), source, ParamLayout::weight_name(l), std::size_t(i) * W.cols);
         if (const float* b = net.bias(net.params, l))
             require_finite(b, std::size_t(net.layout().layers[l].out), source, ParamLayout::bias_name(l));
     }
