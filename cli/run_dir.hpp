@@ -1,5 +1,5 @@
-// The files of a run directory: history.csv, metrics.json, config.toml, model.safetensors,
-// checkpoint.bin, and .lock (its one writer).
+// The files of a run directory: history.csv, metrics.json (and what it holds), config.toml,
+// data_sha256.json, model.safetensors, checkpoint.bin, and .lock (its one writer).
 // Each is written atomically; metrics.json last, so its presence marks a finished run.
 #pragma once
 #include <string>
@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config.hpp"
 #include "mlp/trainer.hpp"
 
 namespace mlp {
@@ -18,6 +19,12 @@ std::string model_path(const std::string& model_or_dir);
 std::string run_dir_of(const std::string& model_or_dir);
 // The run directory's checkpoint: the latest one only, replaced atomically.
 std::string checkpoint_path(const std::string& run_dir);
+// data_sha256.json: the sha256 of every file the data came from, by file name.
+nlohmann::json data_checksums(const DataSplits& data);
+// metrics.json: the final evaluation of each split and what produced them.
+nlohmann::json metrics_json(const Config& config, const Network<float>& net, const DataSplits& data,
+                            const TrainResult& result, const Evaluation& train, const Evaluation& val,
+                            const Evaluation& test);
 
 // One run directory, one writer: an exclusive flock(2) on RUN_DIR/.lock, which holds the
 // writer's PID as text. The kernel releases it when the process ends, however it ends

@@ -13,55 +13,11 @@
 #include "mlp/file.hpp"
 #include "mlp/gemm.hpp"
 #include "mlp/safetensors.hpp"
-#include "mlp/version.hpp"
 #include "progress.hpp"
 #include "run_dir.hpp"
 
 namespace mlp {
 namespace {
-
-// sha256 of every file the data came from, by file name.
-nlohmann::json data_checksums(const DataSplits& data) {
-    nlohmann::json checksums = nlohmann::json::object();
-    for (const auto& [file, sum] : data.train_data->checksums) checksums[file] = sum;
-    for (const auto& [file, sum] : data.test_data->checksums) checksums[file] = sum;
-    return checksums;
-}
-
-nlohmann::json evaluation_json(const Evaluation& e) {
-    if (e.count == 0) return nullptr;
-    return {{"loss", e.loss}, {"accuracy", e.accuracy}, {"count", e.count}};
-}
-
-nlohmann::json metrics_json(const Config& config, const Network<float>& net, const DataSplits& data,
-                            const TrainResult& result, const Evaluation& train, const Evaluation& val,
-                            const Evaluation& test) {
-    auto number_or_null = [](const Evaluation& e, double v) { return e.count ? nlohmann::json(v) : nlohmann::json(); };
-    nlohmann::json m;
-    m["train_accuracy"] = train.accuracy;
-    m["train_loss"] = train.loss;
-    m["val_accuracy"] = number_or_null(val, val.accuracy);
-    m["val_loss"] = number_or_null(val, val.loss);
-    m["test_accuracy"] = test.accuracy;
-    m["test_loss"] = test.loss;
-    m["parameters"] = net.layout().parameters;
-    m["epochs"] = result.epochs;
-    m["steps"] = result.steps;
-    m["best_step"] = result.best_step;
-    m["stopped_early"] = result.stopped_early;
-    m["seconds"] = result.seconds;
-    m["seed"] = config.train.seed;
-    m["threads"] = config.train.threads;
-    m["gemm"] = config.gemm;
-    m["version"] = kVersion;
-    m["splits"] = {{"train", evaluation_json(train)}, {"val", evaluation_json(val)}, {"test", evaluation_json(test)}};
-    m["confusion_test"] = test.confusion;
-    m["class_names"] = data.train_data->class_names;
-    m["data_sha256"] = data_checksums(data);
-    if (data.normalizer.mode == NormalizeMode::global)
-        m["normalization"] = {{"mean", data.normalizer.mean[0]}, {"std", 1.0 / data.normalizer.inv_std[0]}};
-    return m;
-}
 
 // What a resume must keep, against the run's config.toml and data_sha256.json: the
 // settings that change results and the data files. A difference is refused unless
