@@ -19,6 +19,9 @@ packages=(
     libblis-dev          # bench/gemm_bench only: BLIS's SGEMM, compared per shape (opened with dlopen)
     python3-numpy        # bench/peers: the NumPy from-scratch peer
     python3-torch        # bench/peers: the PyTorch peer (and tools/make_golden.py)
+    pybind11-dev python3-dev  # the Python module (python/): pybind11 and the headers of Debian's Python 3.11
+    python3-sklearn      # the Python module's tests: MLPClassifier against scikit-learn's estimator checks
+    python3-pytest       # the Python module's tests, run from ctest
     clang libclang-rt-14-dev libomp-dev  # libFuzzer targets of the file readers (scripts/fuzz.sh)
     python3-onnx         # tests: the ONNX checker that `mlp export --format onnx` output must pass
     "$@"

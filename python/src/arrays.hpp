@@ -1,0 +1,31 @@
+// NumPy arrays in and out of the engine: feature matrices and labels copied into a Dataset
+// (uint8 stays uint8, anything else becomes float32, as the file readers do), and engine
+// buffers shown to Python as arrays that share their memory. Does not split or normalise
+// data; make_splits and the Normalizer do.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <string>
+
+#include "mlp/dataset.hpp"
+
+namespace mlp::python {
+
+namespace py = pybind11;
+
+// Rows of D features from an array of shape (D,) (one row) or (N, ...) with D values per
+// row after the first axis. `what` names the array in errors, e.g. "x".
+// D = 0 takes the width from the array (a training set); image_shape is set for (N, H, W)
+// and (N, C, H, W) arrays with C of 1 or 3.
+Dataset features_from_array(const py::array& x, int D, const std::string& what);
+// Integer labels, one per row of data, each in [0, K): K = classes when > 0, else the
+// largest label + 1. Sets data.labels, data.classes and data.class_names.
+void set_labels(Dataset& data, const py::array& y, int classes, const std::string& what);
+
+// A (rows, columns) float32 array over memory owned by `owner` (kept alive by the array).
+py::array_t<float> matrix_view(float* data, int rows, int columns, py::handle owner);
+py::array_t<float> vector_view(float* data, int size, py::handle owner);
+
+}  // namespace mlp::python
