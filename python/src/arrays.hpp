@@ -1,6 +1,7 @@
 // NumPy arrays in and out of the engine: feature matrices and labels copied into a Dataset
-// (uint8 stays uint8, anything else becomes float32, as the file readers do), and engine
-// buffers shown to Python as arrays that share their memory. Does not split or normalise
+// (uint8 stays uint8, anything else becomes float32, as the file readers do), engine
+// buffers shown to Python as arrays that share their memory, and signals held back while
+// the engine runs outside the GIL. Does not split or normalise
 // data; make_splits and the Normalizer do.
 #pragma once
 #include <pybind11/numpy.h>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "mlp/dataset.hpp"
+#include "mlp/signals.hpp"
 
 namespace mlp::python {
 
@@ -23,6 +25,22 @@ Dataset features_from_array(const py::array& x, int D, const std::string& what);
 // Integer labels, one per row of data, each in [0, K): K = classes when > 0, else the
 // largest label + 1. Sets data.labels, data.classes and data.class_names.
 void set_labels(Dataset& data, const py::array& y, int classes, const std::string& what);
+
+// Asynchronous signals held back from the calling thread while the engine runs without
+// the GIL outside training (predictions, evaluations): Python's SIGINT handler is not
+// installed for an alternate stack, and oneDNN's kernels move the stack pointer into the
+// heap (mlp/signals.hpp). A Ctrl-C meanwhile is delivered when this ends, and Python
+// raises KeyboardInterrupt then.
+class SignalsHeld {
+public:
+    SignalsHeld() : saved_(block_asynchronous_signals()) {}
+    ~SignalsHeld() { restore_signal_mask(saved_); }
+    SignalsHeld(const SignalsHeld&) = delete;
+    SignalsHeld& operator=(const SignalsHeld&) = delete;
+
+private:
+    sigset_t saved_;
+};
 
 // A (rows, columns) float32 array over memory owned by `owner` (kept alive by the array).
 py::array_t<float> matrix_view(float* data, int rows, int columns, py::handle owner);

@@ -74,6 +74,7 @@ py::array_t<float> Model::predict_proba(const py::array& x) {
     float* out = probabilities.mutable_data();
     {
         py::gil_scoped_release unlocked;
+        const SignalsHeld held;
         std::lock_guard<std::mutex> lock(team_mutex_);
         const Subset all{&data, [&] {
                              std::vector<int> rows(data.rows);

@@ -14,17 +14,20 @@
 #include "mlp/error.hpp"
 #include "mlp/file.hpp"
 #include "mlp/gemm.hpp"
+#include "mlp/signals.hpp"
 #include "run_dir.hpp"
 
 namespace mlp::python {
 namespace {
 
 // While one or more trainings run, SIGINT and SIGTERM go to the CLI's handlers (a flag the
-// Trainer polls once per step); Python's own handlers are put back when the last ends.
-// Python's handler could not run meanwhile anyway: it waits for the GIL we released.
+// Trainer polls once per step, handlers on an alternate stack); Python's own handlers are
+// put back when the last ends. Python's would only note the signal until the main thread
+// runs Python code again, which it does not while it trains.
 class InterruptScope {
 public:
     InterruptScope() {
+        use_alternate_signal_stack();  // for this thread, which may not be the one that installed them
         std::lock_guard<std::mutex> lock(mutex());
         if (state().active++ == 0) {
             sigaction(SIGINT, nullptr, &state().saved_int);
@@ -229,6 +232,7 @@ Run train(const std::string& config_path, const std::string& config_text, const 
     Evaluation train, val, test;
     {
         py::gil_scoped_release unlocked;
+        const SignalsHeld held;
         Workspace<float>& ws = trainer.eval_workspace();
         const Context& ctx = trainer.context();
         train = evaluate(ctx, *net, ws, splits.train, splits.normalizer);
