@@ -91,6 +91,11 @@ struct RoundTripCase {
     const char* hidden;
 };
 
+// How gtest (and so ctest's test names) shows a case, instead of its bytes.
+void PrintTo(const RoundTripCase& c, std::ostream* os) {
+    *os << c.activation << " " << c.bias << " " << c.normalize << " hidden " << c.hidden;
+}
+
 std::string case_name(const ::testing::TestParamInfo<RoundTripCase>& info) {
     std::string hidden = info.param.hidden;
     return std::string(info.param.activation) + "_" + info.param.bias + "_" + info.param.normalize +
@@ -183,6 +188,50 @@ TEST(Export, Int8HeaderLosesLittleAccuracy) {
                 count, float_accuracy, int8_accuracy, float_accuracy - int8_accuracy);
     EXPECT_GT(float_accuracy, 85.0);
     EXPECT_GE(int8_accuracy, float_accuracy - 1.0);
+}
+
+// The text of the first ```<language> block after `heading` in a Markdown file.
+std::string code_block(const std::string& markdown_path, const std::string& heading, const std::string& language) {
+    const std::string text = read_text(markdown_path);
+    const std::size_t section = text.find(heading);
+    const std::size_t start = text.find("```" + language + "\n", section);
+    if (section == std::string::npos || start == std::string::npos) return "";
+    const std::size_t body = start + 4 + language.size();
+    return text.substr(body, text.find("```", body) - body);
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) text.replace(at, from.size(), to);
+    return text;
+}
+
+// The README's export commands run as written (on a tiny run instead of the default
+// experiment's), and the C example of docs/export.md compiles with the header they wrote.
+TEST(Export, ReadmeAndDocsExamplesRun) {
+    const test::TempDir dir;
+    const std::string run_dir = train_tiny_run(dir.path, "hidden = [8]\n", "train_size = 200\n", "max_steps = 3\n");
+    const std::string commands = code_block(kSource + "/README.md", "\n## Export\n", "sh");
+    ASSERT_NE(commands.find("build/mlp export"), std::string::npos) << "README.md has no ## Export commands";
+    std::istringstream lines(commands);
+    for (std::string line; std::getline(lines, line);) {
+        line = line.substr(0, line.find('#'));
+        line = replace_all(replace_all(line, "build/mlp", test::mlp_binary()), "runs/mnist_default", run_dir);
+        line = replace_all(replace_all(line, " model.onnx", " " + dir / "model.onnx"), " model.h", " " + dir / "model.h");
+        const auto r = run(line);
+        EXPECT_EQ(r.status, 0) << line << "\n" << r.output;
+    }
+    ASSERT_TRUE(file_exists(dir / "model.onnx"));
+    ASSERT_TRUE(file_exists(dir / "model.h"));
+
+    std::string example = code_block(kSource + "/docs/export.md", "\n## C99 header\n", "c");
+    ASSERT_NE(example.find("mlp_predict(x, probs);"), std::string::npos) << "docs/export.md has no C example";
+    const std::size_t body = example.find('\n', example.find("#include \"model.h\"")) + 1;
+    write_file_atomic(dir / "example.c", "#include <stdio.h>\n" + example.substr(0, body) +
+                                             "int main(void) {\n    float x[MLP_INPUTS] = {0};\n" + example.substr(body) +
+                                             "    return 0;\n}\n");
+    const auto compiled = run("gcc -std=c99 -Wall -Wextra -Werror -pedantic -I" + dir.path + " -o " + dir / "example " +
+                              dir / "example.c -lm && " + dir / "example");
+    EXPECT_EQ(compiled.status, 0) << compiled.output;
 }
 
 // Bad input: one line `mlp: error: ...` naming what was wrong, exit 1, and no file at --out.
