@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 #include <signal.h>
 
+#include <charconv>
 #include <exception>
 #include <mutex>
 
@@ -114,6 +115,13 @@ DataSplits splits_from_arrays(Config& config, const py::object& data, const py::
     return make_splits(std::move(train), std::move(test), config.data, std::move(validation));
 }
 
+// A number as the shortest text that reads back to it (0.05, 5e+29), as mlp train prints lrs.
+std::string shortest_text(double x) {
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, x).ptr;
+    return std::string(text, end);
+}
+
 py::dict history_arrays(const std::vector<HistoryRow>& history) {
     const py::ssize_t n = static_cast<py::ssize_t>(history.size());
     py::array_t<std::int64_t> step(n);
@@ -199,10 +207,12 @@ Run train(const std::string& config_path, const std::string& config_text, const 
                 throw CallbackFailed{};
             }
         };
+    long saved_step = -1;  // the checkpoint on disk; -1: none
     if (!out.empty())
         hooks.checkpoint = [&](const Checkpoint& c) {
             save_checkpoint(checkpoint_path(out), c);
             write_file_atomic(out + "/history.csv", history_csv(c.state.history));
+            saved_step = c.state.steps;
         };
     TrainResult result;
     int signal = 0;
@@ -213,6 +223,11 @@ Run train(const std::string& config_path, const std::string& config_text, const 
         try {
             result = trainer.run(hooks);
         } catch (const CallbackFailed&) {
+        } catch (const DivergenceError& e) {
+            if (saved_step < 0) throw;
+            throw Error(std::string(e.what()) + "; the last good checkpoint (step " + std::to_string(saved_step) +
+                        ") is kept: resume it with a lower lr, e.g. mlp train --resume " + out +
+                        " --force --set train.lr=" + shortest_text(config.train.lr / 2));
         }
         signal = *hooks.stop;
     }

@@ -165,3 +165,13 @@ def test_errors_carry_the_cli_messages(tmp_path):
     bad[4, 1] = np.inf
     with pytest.raises(mlp.Error, match=r"^data features: row 4, feature 1 is infinite"):
         mlp.train(blobs_config(), data=(bad, y))
+
+
+def test_divergence_message_is_the_clis(tmp_path):
+    diverging = {**SMALL_MNIST, "train.lr": 1e30, "train.checkpoint_every": 1}
+    message = cli_error("train", "--config", MNIST_CONFIG, *set_args(diverging), "--out", tmp_path / "run",
+                        "--quiet", "--no-report")
+    assert "the last good checkpoint (step 1) is kept" in message
+    with pytest.raises(mlp.Error) as error:
+        mlp.train(MNIST_CONFIG, tmp_path / "run", **diverging)
+    assert str(error.value) == message
