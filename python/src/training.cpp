@@ -235,11 +235,13 @@ Run train(const std::string& config_path, const std::string& config_text, const 
     if (result.interrupted) {
         const std::string where = "interrupted by " + std::string(signal_name(signal)) + " at step " +
                                   std::to_string(result.steps) + " (epoch " + std::to_string(result.epochs) + ")";
-        PyErr_SetString(PyExc_KeyboardInterrupt,
-                        (out.empty() ? where + "; nothing saved (no out directory)"
-                                     : where + "; checkpoint saved in " + checkpoint_path(out) +
-                                           "; resume with: mlp train --resume " + out)
-                            .c_str());
+        // `mlp train --resume` reads the data the config names, so it cannot resume a run on arrays.
+        const std::string saved = where + "; checkpoint saved in " + checkpoint_path(out);
+        const std::string message = out.empty()        ? where + "; nothing saved (no out directory)"
+                                    : data.is_none() ? saved + "; resume with: mlp train --resume " + out
+                                                     : saved + " (its data were NumPy arrays, which mlp train "
+                                                               "--resume cannot read)";
+        PyErr_SetString(PyExc_KeyboardInterrupt, message.c_str());
         throw py::error_already_set();
     }
 

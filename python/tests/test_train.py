@@ -175,3 +175,12 @@ def test_divergence_message_is_the_clis(tmp_path):
     with pytest.raises(mlp.Error) as error:
         mlp.train(MNIST_CONFIG, tmp_path / "run", **diverging)
     assert str(error.value) == message
+
+
+def test_keyboard_interrupt_on_arrays_with_out(tmp_path):
+    x, y = make_blobs(300)
+    with pytest.raises(KeyboardInterrupt, match=r"checkpoint saved in .*checkpoint.bin \(its data were NumPy arrays"):
+        mlp.train(blobs_config(epochs=50), tmp_path / "run", data=(x, y),
+                  progress=lambda p: os.kill(os.getpid(), signal.SIGINT))
+    assert (tmp_path / "run" / "checkpoint.bin").exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
