@@ -39,9 +39,10 @@ std::string string_literal(const std::string& s) {
     return out + "\"";
 }
 
-// Text that may sit inside a /* */ comment.
+// Text that may sit inside a /* */ comment: no comment end, no nested comment start.
 std::string comment_safe(std::string text) {
-    for (std::size_t at; (at = text.find("*/")) != std::string::npos;) text.replace(at, 2, "* /");
+    for (const char* mark : {"*/", "/*"})
+        for (std::size_t at; (at = text.find(mark)) != std::string::npos;) text.replace(at, 2, {mark[0], ' ', mark[1]});
     return text;
 }
 

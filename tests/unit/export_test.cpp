@@ -301,5 +301,26 @@ TEST(Export, BadInputIsOneLineAndWritesNothing) {
     }
 }
 
+// Class names and a source path that C would misread unescaped (quotes, backslashes,
+// trigraphs, control bytes, a comment end) come out of the header as they went in.
+TEST(Export, CHeaderEscapesClassNamesAndSource) {
+    const test::TempDir dir;
+    Network<float> net(Architecture{3, {}, 4, {ActivationKind::relu, 0.01}, BiasMode::explicit_vectors});
+    Rng rng(3);
+    initialize(net, Init{InitScheme::he, 0}, rng);
+    ModelInfo info;
+    info.normalizer.mean = {0, 0, 0};
+    info.normalizer.inv_std = {1, 1, 1};
+    info.class_names = {"say \"hi\"", "back\\slash", "what?\?=", "tab\there"};
+    write_file_atomic(dir / "model.h", c_header(net, info, CHeaderOptions{false, "runs/*/ x */model"}));
+    write_file_atomic(dir / "names.c", "#include <stdio.h>\n#include \"model.h\"\n"
+                                       "int main(void) { int k; for (k = 0; k < MLP_CLASSES; ++k) "
+                                       "printf(\"[%s]\\n\", mlp_class_name(k)); return 0; }\n");
+    const auto r = run("gcc -std=c99 -Wall -Wextra -Werror -pedantic -I" + dir.path + " -o " + dir / "names " +
+                       dir / "names.c -lm && " + dir / "names");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output, "[say \"hi\"]\n[back\\slash]\n[what?\?=]\n[tab\there]\n");
+}
+
 }  // namespace
 }  // namespace mlp
