@@ -158,42 +158,21 @@ py::dict progress_dict(const Progress& p) {
     return d;
 }
 
-Run train(const std::string& config_path, const std::string& config_text, const std::vector<std::string>& overrides,
-          const std::string& out, const py::object& data, const py::object& test_data,
-          const py::object& validation_data, const py::object& progress) {
-    Config config = config_path.empty() ? parse_config(config_text, "config", overrides)
-                                        : load_config(config_path, overrides);
-    require(!data.is_none() || (test_data.is_none() && validation_data.is_none()),
-            "test_data: given without data, expected data=(x, y) too");
-    std::unique_ptr<RunDirectoryLock> lock;  // held until the run directory is complete
-    if (!out.empty()) {
-        make_directories(out);
-        lock = std::make_unique<RunDirectoryLock>(out);
-    }
-    DataSplits splits;
-    if (data.is_none()) {
-        py::gil_scoped_release unlocked;
-        splits = load_data(config.data);
-    } else {
-        splits = splits_from_arrays(config, data, test_data, validation_data);
-    }
-    const Dataset& train_data = *splits.train_data;
-    auto net = std::make_unique<Network<float>>(architecture_of(config, train_data.features, train_data.classes));
-    Rng init_rng = Rng::for_purpose(config.train.seed, "init");
-    initialize(*net, init_of(config), init_rng);
+// As mlp train: no stale result or checkpoint of another run stays; the resolved config and
+// the data's checksums are written first.
+void start_run_directory(const std::string& out, const std::string& resolved, const DataSplits& splits) {
+    std::filesystem::remove(out + "/metrics.json");
+    std::filesystem::remove(checkpoint_path(out));
+    remove_stale_temporaries(out);
+    write_file_atomic(out + "/config.toml", resolved);
+    write_file_atomic(out + "/data_sha256.json", data_checksums(splits).dump(2) + "\n");
+}
 
-    const std::string resolved = resolved_toml(config);
-    if (!out.empty()) {  // as mlp train: no stale result or checkpoint of another run stays
-        std::filesystem::remove(out + "/metrics.json");
-        std::filesystem::remove(checkpoint_path(out));
-        remove_stale_temporaries(out);
-        write_file_atomic(out + "/config.toml", resolved);
-        write_file_atomic(out + "/data_sha256.json", data_checksums(splits).dump(2) + "\n");
-    }
-
-    TrainSettings settings = config.train;
-    settings.gemm = parse_gemm_backend(config.gemm);
-    Trainer trainer(*net, settings, splits);
+// The training loop with its hooks: the GIL released, Ctrl-C caught, checkpoints written to
+// out (when given). A failed callback, a divergence and an interrupt come out as the
+// exceptions Python sees.
+TrainResult run_trainer(Trainer& trainer, const Config& config, const std::string& out, const py::object& progress,
+                        bool on_arrays) {
     TrainHooks hooks;
     std::exception_ptr callback_error;
     if (!progress.is_none())
@@ -237,15 +216,48 @@ Run train(const std::string& config_path, const std::string& config_text, const 
                                   std::to_string(result.steps) + " (epoch " + std::to_string(result.epochs) + ")";
         // `mlp train --resume` reads the data the config names, so it cannot resume a run on arrays.
         const std::string saved = where + "; checkpoint saved in " + checkpoint_path(out);
-        const std::string message = out.empty()        ? where + "; nothing saved (no out directory)"
-                                    : data.is_none() ? saved + "; resume with: mlp train --resume " + out
-                                                     : saved + " (its data were NumPy arrays, which mlp train "
-                                                               "--resume cannot read)";
+        const std::string message = out.empty()  ? where + "; nothing saved (no out directory)"
+                                    : !on_arrays ? saved + "; resume with: mlp train --resume " + out
+                                                 : saved + " (its data were NumPy arrays, which mlp train "
+                                                           "--resume cannot read)";
         PyErr_SetString(PyExc_KeyboardInterrupt, message.c_str());
         throw py::error_already_set();
     }
+    return result;
+}
 
-    Run run;
+// Config, data, network, Trainer, then the run's evaluations and files: mlp train's sequence.
+Run train(const std::string& config_path, const std::string& config_text, const std::vector<std::string>& overrides,
+          const std::string& out, const py::object& data, const py::object& test_data,
+          const py::object& validation_data, const py::object& progress) {
+    Config config = config_path.empty() ? parse_config(config_text, "config", overrides)
+                                        : load_config(config_path, overrides);
+    require(!data.is_none() || (test_data.is_none() && validation_data.is_none()),
+            "test_data: given without data, expected data=(x, y) too");
+    std::unique_ptr<RunDirectoryLock> lock;  // held until the run directory is complete
+    if (!out.empty()) {
+        make_directories(out);
+        lock = std::make_unique<RunDirectoryLock>(out);
+    }
+    DataSplits splits;
+    if (data.is_none()) {
+        py::gil_scoped_release unlocked;
+        splits = load_data(config.data);
+    } else {
+        splits = splits_from_arrays(config, data, test_data, validation_data);
+    }
+    const Dataset& train_data = *splits.train_data;
+    auto net = std::make_unique<Network<float>>(architecture_of(config, train_data.features, train_data.classes));
+    Rng init_rng = Rng::for_purpose(config.train.seed, "init");
+    initialize(*net, init_of(config), init_rng);
+    const std::string resolved = resolved_toml(config);
+    if (!out.empty()) start_run_directory(out, resolved, splits);
+
+    TrainSettings settings = config.train;
+    settings.gemm = parse_gemm_backend(config.gemm);
+    Trainer trainer(*net, settings, splits);
+    const TrainResult result = run_trainer(trainer, config, out, progress, !data.is_none());
+
     Evaluation train, val, test;
     {
         py::gil_scoped_release unlocked;
@@ -263,6 +275,7 @@ Run train(const std::string& config_path, const std::string& config_text, const 
         save_model(out + "/model.safetensors", *net, info);
         write_file_atomic(out + "/metrics.json", metrics.dump(2) + "\n");
     }
+    Run run;
     run.history = history_arrays(result.history);
     run.metrics = py::module_::import("json").attr("loads")(metrics.dump());
     run.model = std::make_shared<Model>(std::move(net), std::move(info), config.train.threads);
