@@ -73,7 +73,7 @@ pid_t ChildProcesses::start(const std::string& executable, const std::vector<std
     return pid;
 }
 
-std::pair<pid_t, ChildExit> ChildProcesses::wait_any() {
+std::pair<pid_t, ChildExit> ChildProcesses::wait_any(const std::function<void()>& between_polls) {
     require(!children_.empty(), "internal error: waiting for a child process while none runs");
     for (;;) {
         if (stop_ && *stop_)
@@ -97,6 +97,7 @@ std::pair<pid_t, ChildExit> ChildProcesses::wait_any() {
             if (WIFSIGNALED(status)) exit.signal = WTERMSIG(status);
             return {child, exit};
         }
+        if (between_polls) between_polls();
         usleep(20000);
     }
 }

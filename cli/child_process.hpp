@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <csignal>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,8 +44,9 @@ public:
         return start(mlp_executable(), args, log);
     }
     // Blocks until one child ends (polled every 20 ms, passing the stop signal on meanwhile)
-    // and returns it. There must be a running child.
-    std::pair<pid_t, ChildExit> wait_any();
+    // and returns it. There must be a running child. between_polls, if given, runs at every
+    // poll (a distributed search's rank 0 answers the other ranks there).
+    std::pair<pid_t, ChildExit> wait_any(const std::function<void()>& between_polls = {});
 
     std::size_t running() const { return children_.size(); }
     // This process's own executable (/proc/self/exe).

@@ -6,6 +6,8 @@
 
 namespace mlp {
 
+class Communicator;
+
 struct TrainOptions {
     std::string config;
     std::vector<std::string> overrides;
@@ -15,6 +17,7 @@ struct TrainOptions {
     bool quiet = false;
     bool no_report = false;  // skip writing report.html and figures at the end
     bool force = false;      // --resume even where settings that change results, or the data, differ
+    Communicator* comm = nullptr;  // the ranks of an MPI job, data-parallel; rank 0 writes the run directory
 };
 int train_command(const TrainOptions& options);
 
@@ -98,6 +101,7 @@ struct SearchOptions {
     std::string out;     // "" → runs/<stem>-search
     int workers = 0;     // 0 → search.workers from the config
     int max_trials = 0;  // > 0: only the first N trials
+    Communicator* comm = nullptr;  // the ranks of an MPI job: one trial per rank at a time; rank 0 tabulates
 };
 int search_command(const SearchOptions& options);
 

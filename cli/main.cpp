@@ -1,6 +1,8 @@
 // `mlp`: train | eval | info | config | gradcheck | predict | export | report | data info/show | search | reproduce |
 // contour | units | gradient-cost. Parses arguments with CLI11 and turns every exception (mlp::Error
-// or any other) into one line `mlp: error: ...` on stderr and exit status 1.
+// or any other) into one line `mlp: error: ...` on stderr and exit status 1. Under mpirun
+// every rank runs the command (train and search share their work over the ranks); a rank
+// that fails ends the whole job, since the others would wait for it forever.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
@@ -8,6 +10,7 @@
 
 #include "commands.hpp"
 #include "mlp/error.hpp"
+#include "mlp/mpi_job.hpp"
 #include "mlp/version.hpp"
 
 namespace {
@@ -18,14 +21,20 @@ std::string one_line(std::string text) {
     return text;
 }
 
-}  // namespace
+// Errors of ranks other than 0 name their rank; an error every rank reaches together
+// (mlp::AgreedError) is printed by rank 0 alone.
+std::string error_line(const mlp::Communicator* world, const std::string& message, bool agreed = false) {
+    if (!world || world->rank() == 0) return "mlp: error: " + message + "\n";
+    return agreed ? "" : "mlp: error: rank " + std::to_string(world->rank()) + ": " + message + "\n";
+}
 
-int main(int argc, char** argv) {
+int run_command(int argc, char** argv, mlp::Communicator* world) {
     CLI::App app{"mlp: train and study fully-connected networks"};
     app.set_version_flag("--version", mlp::kVersion);
     app.require_subcommand(1);
 
     mlp::TrainOptions train;
+    train.comm = world;
     auto* train_cmd = app.add_subcommand("train", "Train a network from a config; writes a run directory");
     auto* train_config = train_cmd->add_option("--config", train.config, "Experiment config (TOML)");
     train_cmd->add_option("--set", train.overrides, "Override a setting: section.key=value (repeatable)");
@@ -109,6 +118,7 @@ int main(int argc, char** argv) {
     data_show_cmd->add_option("--out", data_show.out, "PNG file (default <dataset>_samples.png)");
 
     mlp::SearchOptions search;
+    search.comm = world;
     auto* search_cmd = app.add_subcommand("search", "Grid or random hyper-parameter search over a config's [search] section");
     search_cmd->add_option("--config", search.config, "Experiment config with a [search] section")->required();
     search_cmd->add_option("--out", search.out, "Search directory (default runs/<name>-search); rerun to resume");
@@ -180,8 +190,11 @@ int main(int argc, char** argv) {
         if (*units_cmd) return mlp::units_command(units);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const mlp::AgreedError& e) {
+        std::fputs(error_line(world, e.what(), true).c_str(), stderr);
+        return 3;
     } catch (const mlp::Error& e) {
-        std::fprintf(stderr, "mlp: error: %s\n", e.what());
+        std::fputs(error_line(world, e.what()).c_str(), stderr);
         return 1;
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "mlp: error: out of memory\n");
@@ -189,11 +202,26 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         // Anything else (std::filesystem::filesystem_error, ...) is still one line, exit 1: an
         // escaping exception would abort (exit 134) and bypass the cleanup of destructors.
-        std::fprintf(stderr, "mlp: error: %s\n", one_line(e.what()).c_str());
+        std::fputs(error_line(world, one_line(e.what())).c_str(), stderr);
         return 1;
     } catch (...) {
         std::fprintf(stderr, "mlp: error: unexpected exception of unknown type\n");
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::unique_ptr<mlp::MpiJob> job;
+    try {
+        job = mlp::join_mpi_job(argc, argv);
+    } catch (const mlp::Error& e) {
+        std::fprintf(stderr, "mlp: error: %s\n", e.what());
+        return 1;
+    }
+    const int code = run_command(argc, argv, job ? &job->world() : nullptr);
+    if (job && code == 1) job->abort(code);  // a failure of this rank alone
+    return code == 3 ? 1 : code;              // 3: every rank failed together, each exits
 }

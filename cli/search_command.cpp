@@ -1,7 +1,10 @@
 // `mlp search`: runs the trials of a SearchPlan as `mlp train` child processes, up to
 // `workers` at a time, each in its own run directory; skips finished trials on resume;
 // records failed ones and goes on; writes trials.csv, trials.md and best.toml, and a report
-// of the best trials (curves overlaid, summary table) in report/.
+// of the best trials (curves overlaid, summary table) in report/. As the ranks of an MPI job
+// (mpirun -np N mlp search ...), every rank runs one trial at a time, taking the next from a
+// work queue (Communicator::tasks) as it finishes one, and rank 0 writes the table and
+// figures once all are done; what is on disk is the same as the serial search's.
 #include <algorithm>
 #include <csignal>
 #include <cmath>
@@ -14,6 +17,7 @@
 #include "child_process.hpp"
 #include "commands.hpp"
 #include "config.hpp"
+#include "distributed.hpp"
 #include "interrupt.hpp"
 #include "mlp/error.hpp"
 #include "mlp/figures.hpp"
@@ -57,6 +61,21 @@ std::vector<std::string> trial_args(const std::string& config, const std::string
     return args;
 }
 
+// What a trial's end means: done, interrupted (left pending for a resumed search), or
+// failed (recorded in its failed.txt with the last line of its log).
+void report_trial(const Trial& t, const std::string& out, const ChildExit& exit, const std::string& prefix) {
+    const std::string dir = out + "/" + t.id;
+    if (exit.succeeded()) {
+        std::printf("%s %s done\n", prefix.c_str(), t.id.c_str());
+    } else if (exit.interrupted()) {
+        std::printf("%s %s interrupted (left for a resumed search)\n", prefix.c_str(), t.id.c_str());
+    } else {
+        write_file_atomic(dir + "/failed.txt", last_line(dir + "/train.log") + "\n");
+        std::printf("%s %s FAILED: %s\n", prefix.c_str(), t.id.c_str(), last_line(dir + "/train.log").c_str());
+    }
+    std::fflush(stdout);
+}
+
 // Runs the pending trials, `workers` at a time. A trial killed by a signal (Ctrl-C) is
 // left pending so a resumed search runs it again; any other failure is recorded. When the
 // search itself gets SIGINT or SIGTERM (`stop`), it passes the signal on to the running
@@ -79,18 +98,28 @@ void run_trials(const SearchPlan& plan, const std::vector<const Trial*>& pending
         const Trial* t = running.at(pid);
         running.erase(pid);
         ++finished;
-        const std::string dir = out + "/" + t->id;
-        if (exit.succeeded()) {
-            std::printf("[%zu/%zu] %s done\n", finished, pending.size(), t->id.c_str());
-        } else if (exit.interrupted()) {
-            std::printf("[%zu/%zu] %s interrupted (left for a resumed search)\n", finished, pending.size(), t->id.c_str());
-        } else {
-            write_file_atomic(dir + "/failed.txt", last_line(dir + "/train.log") + "\n");
-            std::printf("[%zu/%zu] %s FAILED: %s\n", finished, pending.size(), t->id.c_str(),
-                        last_line(dir + "/train.log").c_str());
-        }
-        std::fflush(stdout);
+        report_trial(*t, out, exit, "[" + std::to_string(finished) + "/" + std::to_string(pending.size()) + "]");
     }
+}
+
+// The same as this rank of a job: one trial at a time, the next taken from the job's
+// queue when one ends; rank 0 answers the other ranks' requests while its own trial runs.
+void run_trials_on_ranks(const std::vector<const Trial*>& pending, const std::string& config, const std::string& out,
+                         Communicator& comm, const volatile std::sig_atomic_t* stop) {
+    const std::unique_ptr<TaskQueue> queue = comm.tasks(int(pending.size()));
+    ChildProcesses trials(stop);
+    const std::string rank = "rank " + std::to_string(comm.rank());
+    while (!*stop) {
+        const int task = queue->take();
+        if (task < 0) break;
+        const Trial* t = pending[task];
+        const std::string dir = out + "/" + t->id;
+        make_directories(dir);
+        if (resumable(dir)) std::printf("%s: %s: resuming from its checkpoint\n", rank.c_str(), t->id.c_str());
+        trials.start_mlp(trial_args(config, dir, *t), dir + "/train.log");
+        report_trial(*t, out, trials.wait_any([&] { queue->serve(); }).second, rank + ":");
+    }
+    queue->leave();
 }
 
 TrialResult collect(const SearchPlan& plan, const Trial& t, const std::string& out) {
@@ -196,6 +225,8 @@ std::string table(const SearchPlan& plan, const std::vector<TrialResult>& rows, 
 }  // namespace
 
 int search_command(const SearchOptions& options) {
+    Communicator* const comm = job_ranks(options.comm);
+    const bool writer = writes_outputs(comm);
     SearchPlan plan = plan_search(options.config);
     // --max-trials keeps the first N (grid order, or the first N random draws): a quick look.
     if (options.max_trials > 0 && plan.trials.size() > std::size_t(options.max_trials))
@@ -204,20 +235,36 @@ int search_command(const SearchOptions& options) {
     const std::string out = options.out.empty() ? "runs/" + stem + "-search" : options.out;
     // Every trial's config is validated before any runs, so a typo fails in a second.
     for (const auto& t : plan.trials) parse_config(plan.base_config, options.config, t.overrides);
-    make_directories(out);
     const std::string config = out + "/" + stem + ".toml";
-    write_file_atomic(config, plan.base_config);
-
     std::vector<const Trial*> pending;
     for (const auto& t : plan.trials)
         if (collect(plan, t, out).status == "pending") pending.push_back(&t);
-    const int workers = options.workers > 0 ? options.workers : plan.workers;
-    std::printf("search %s: %zu trials (%s), %zu to run, %d worker%s, results in %s\n", stem.c_str(),
-                plan.trials.size(), plan.mode.c_str(), pending.size(), workers, workers == 1 ? "" : "s", out.c_str());
+    if (writer) {
+        make_directories(out);
+        write_file_atomic(config, plan.base_config);
+    }
+    std::string pending_ids;
+    for (const Trial* t : pending) {
+        pending_ids += t->id;
+        for (const std::string& o : t->overrides) pending_ids += " " + o;
+        pending_ids += "\n";
+    }
+    // Also waits, on every rank, until rank 0 has written the config the trials read.
+    require_same_on_all_ranks(comm, {{"the search config", plan.base_config}, {"the trials left to run", pending_ids}});
+    const int workers = comm ? comm->size() : options.workers > 0 ? options.workers : plan.workers;
+    if (writer)
+        std::printf("search %s: %zu trials (%s), %zu to run, %d %s, results in %s\n", stem.c_str(), plan.trials.size(),
+                    plan.mode.c_str(), pending.size(), workers, comm ? "ranks, one trial each at a time" :
+                    workers == 1 ? "worker" : "workers", out.c_str());
     std::fflush(stdout);
     const volatile std::sig_atomic_t* stop = catch_interrupts();
-    run_trials(plan, pending, config, out, workers, stop);
+    if (comm) run_trials_on_ranks(pending, config, out, *comm, stop);
+    else run_trials(plan, pending, config, out, workers, stop);
     release_interrupts();
+    if (comm) {
+        comm->any(false);  // every rank's trials have ended
+        if (!writer) return *stop ? 128 + *stop : 0;
+    }
 
     std::vector<TrialResult> rows;
     for (const auto& t : plan.trials) rows.push_back(collect(plan, t, out));

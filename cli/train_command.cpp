@@ -1,4 +1,7 @@
-// `mlp train`: config → data → network → Trainer → run directory (and its report).
+// `mlp train`: config → data → network → Trainer → run directory (and its report). As the
+// ranks of an MPI job (mpirun -np N mlp train ...) every rank loads the same config and data
+// (checked at start), trains data-parallel, and rank 0 alone writes the run directory and
+// prints; a --resume may use another N, since a checkpoint holds nothing of the ranks.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -7,6 +10,7 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "config_schema.hpp"
+#include "distributed.hpp"
 #include "interrupt.hpp"
 #include "mlp/checkpoint.hpp"
 #include "mlp/error.hpp"
@@ -22,7 +26,7 @@ namespace {
 // What a resume must keep, against the run's config.toml and data_sha256.json: the
 // settings that change results and the data files. A difference is refused unless
 // --force, which is recorded in RUN_DIR/resumes.log.
-void check_resume(const std::string& run, const Config& config, const DataSplits& data, bool force) {
+void check_resume(const std::string& run, const Config& config, const DataSplits& data, bool force, bool writer) {
     std::vector<std::string> differences = changed_result_keys(load_config(run + "/config.toml"), config);
     const std::string recorded = run + "/data_sha256.json";
     if (file_exists(recorded)) {  // runs from before it was written have none
@@ -44,6 +48,7 @@ void check_resume(const std::string& run, const Config& config, const DataSplits
     for (const std::string& d : differences) list += (list.empty() ? "" : "; ") + d;
     require(force, run + ": resuming would change what this run computes: " + list +
                        "; resume as it was, or add --force (recorded in " + run + "/resumes.log)");
+    if (!writer) return;
     const std::string log = run + "/resumes.log";
     const std::string before = file_exists(log) ? read_text(log) : "";
     write_file_atomic(log, before + "resumed with --force: " + list + "\n");
@@ -70,6 +75,9 @@ std::string lr_text(double lr) {
 }  // namespace
 
 int train_command(const TrainOptions& options) {
+    Communicator* const comm = job_ranks(options.comm);
+    const bool writer = writes_outputs(comm);
+    const bool quiet = options.quiet || !writer;
     const bool resuming = !options.resume.empty();
     require(resuming != !options.config.empty(), "train: give either --config FILE or --resume RUN_DIR");
     // A resumed run reads its own resolved config and continues from its checkpoint.
@@ -78,7 +86,7 @@ int train_command(const TrainOptions& options) {
     if (resuming) {
         const std::string file = checkpoint_path(options.resume);
         require(file_exists(options.resume + "/config.toml"), options.resume + ": not a run directory (no config.toml)");
-        lock = std::make_unique<RunDirectoryLock>(options.resume);
+        if (writer) lock = std::make_unique<RunDirectoryLock>(options.resume);
         require(file_exists(file), file + ": no checkpoint to resume from (the run stopped before its first "
                                           "checkpoint; start it again with mlp train --config " +
                                           options.resume + "/config.toml --out " + options.resume + ")");
@@ -86,12 +94,15 @@ int train_command(const TrainOptions& options) {
     }
     const Config config = load_config(resuming ? options.resume + "/config.toml" : options.config, options.overrides);
     const std::string out = resuming ? options.resume : options.out.empty() ? "runs/" + config.name : options.out;
-    if (!resuming) {
+    if (!resuming && writer) {
         make_directories(out);
         lock = std::make_unique<RunDirectoryLock>(out);  // before loading data: a second writer is refused at once
     }
     const DataSplits data = load_data(config.data);
-    if (resuming) check_resume(out, config, data, options.force);
+    require_same_on_all_ranks(comm, {{"the resolved config", resolved_toml(config)},
+                                     {"the data (files' SHA-256)", data_checksums(data).dump()},
+                                     {"the checkpoint resumed", checkpoint ? std::to_string(checkpoint->state.steps) : ""}});
+    if (resuming) check_resume(out, config, data, options.force, writer);
     const Dataset& train_data = *data.train_data;
     Network<float> net(architecture_of(config, train_data.features, train_data.classes));
     Rng init_rng = Rng::for_purpose(config.train.seed, "init");
@@ -100,17 +111,22 @@ int train_command(const TrainOptions& options) {
 
     // A stale metrics.json would present an unfinished run as a result, a stale
     // checkpoint would let --resume continue another run.
-    std::filesystem::remove(out + "/metrics.json");
-    if (!resuming) std::filesystem::remove(checkpoint_path(out));
-    remove_stale_temporaries(out);  // left by a process killed mid-write; the lock says none is writing now
-    write_file_atomic(out + "/config.toml", resolved_toml(config));
-    if (!resuming) write_file_atomic(out + "/data_sha256.json", data_checksums(data).dump(2) + "\n");
+    if (writer) {
+        std::filesystem::remove(out + "/metrics.json");
+        if (!resuming) std::filesystem::remove(checkpoint_path(out));
+        remove_stale_temporaries(out);  // left by a process killed mid-write; the lock says none is writing now
+        write_file_atomic(out + "/config.toml", resolved_toml(config));
+        if (!resuming) write_file_atomic(out + "/data_sha256.json", data_checksums(data).dump(2) + "\n");
+    }
 
     TrainSettings settings = config.train;
     settings.gemm = parse_gemm_backend(config.gemm);
-    Trainer trainer(net, settings, data);
+    Trainer trainer(net, settings, data, comm);
     if (checkpoint) trainer.resume(*checkpoint);
-    if (!options.quiet) {
+    if (!quiet) {
+        if (comm)
+            std::fprintf(stderr, "data-parallel over %d ranks: each step's %d rows split between them\n", comm->size(),
+                         config.train.batch_size);
         std::fprintf(stderr, "training %s: %zu parameters, %d train / %d val / %d test rows, run directory %s\n",
                      config.name.c_str(), net.layout().parameters, data.train.size(), data.validation.size(),
                      data.test.size(), out.c_str());
@@ -122,13 +138,17 @@ int train_command(const TrainOptions& options) {
                          checkpoint->state.epoch, checkpoint->state.position, trainer.steps_per_epoch());
     }
 
-    ProgressPrinter printer(options.quiet, config.log_format == "course" ? ProgressPrinter::Format::course
+    ProgressPrinter printer(quiet, config.log_format == "course" ? ProgressPrinter::Format::course
                                                                           : ProgressPrinter::Format::standard);
     long saved_step = checkpoint ? checkpoint->state.steps : -1;  // the checkpoint on disk; -1: none
     checkpoint.reset();
     TrainHooks hooks;
     hooks.progress = [&](const Progress& p) { printer(p); };
     hooks.checkpoint = [&](const Checkpoint& c) {
+        if (!writer) {
+            saved_step = c.state.steps;
+            return;
+        }
         try {
             save_checkpoint(checkpoint_path(out), c);
             write_file_atomic(out + "/history.csv", history_csv(c.state.history));
@@ -150,20 +170,27 @@ int train_command(const TrainOptions& options) {
     } catch (const DivergenceError& e) {
         release_interrupts();
         printer.finish();
-        if (saved_step < 0) throw;
-        throw Error(std::string(e.what()) + "; the last good checkpoint (step " + std::to_string(saved_step) +
+        if (saved_step < 0 && !comm) throw;
+        if (saved_step < 0) throw AgreedError(e.what());  // every rank holds the same weights and diverges alike
+        const std::string message = std::string(e.what()) + "; the last good checkpoint (step " + std::to_string(saved_step) +
                     ") is kept: resume it with a lower lr, e.g. mlp train --resume " + out + " --force --set train.lr=" +
-                    lr_text(config.train.lr / 2));
+                    lr_text(config.train.lr / 2);
+        if (comm) throw AgreedError(message);
+        throw Error(message);
     }
     release_interrupts();
     printer.finish();
     if (result.interrupted) {
+        // Under mpirun the signal may have reached another rank only; mpirun passes on SIGTERM.
+        const int signal = *hooks.stop != 0 ? int(*hooks.stop) : SIGTERM;
+        if (!writer) return 128 + signal;
         std::fprintf(stderr, "mlp: interrupted by %s at step %ld (epoch %d); checkpoint saved in %s\n"
                              "resume with: mlp train --resume %s\n",
-                     signal_name(*hooks.stop), result.steps, result.epochs, checkpoint_path(out).c_str(), out.c_str());
-        return 128 + *hooks.stop;
+                     signal_name(signal), result.steps, result.epochs, checkpoint_path(out).c_str(), out.c_str());
+        return 128 + signal;
     }
 
+    if (!writer) return 0;
     Workspace<float>& ws = trainer.eval_workspace();
     const Context& ctx = trainer.context();
     const Evaluation train = evaluate(ctx, net, ws, data.train, data.normalizer);
@@ -171,7 +198,9 @@ int train_command(const TrainOptions& options) {
     const Evaluation test = evaluate(ctx, net, ws, data.test, data.normalizer, {.confusion = true});
     write_file_atomic(out + "/history.csv", history_csv(result.history));
     save_model(out + "/model.safetensors", net, ModelInfo{data.normalizer, train_data.class_names, train_data.image_shape});
-    write_file_atomic(out + "/metrics.json", metrics_json(config, net, data, result, train, val, test).dump(2) + "\n");
+    nlohmann::json metrics = metrics_json(config, net, data, result, train, val, test);
+    metrics["ranks"] = comm ? comm->size() : 1;
+    write_file_atomic(out + "/metrics.json", metrics.dump(2) + "\n");
 
     std::printf("%s: %d epochs, %ld steps in %.1fs%s\n", config.name.c_str(), result.epochs, result.steps,
                 result.seconds, result.stopped_early ? " (early stop; best weights restored)" : "");

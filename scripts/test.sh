@@ -3,7 +3,10 @@
 # first the Release build in build/, then the sanitizer build (scripts/sanitize_build.sh:
 # clang, ASan + UBSan + libFuzzer) in build-sanitize/, with the unit tests under the
 # sanitizers and the fuzz smoke runs (label fuzz). Before each build's tests, the
-# interrupted-runs stress test (scripts/stress.sh). CI runs this.
+# interrupted-runs stress test (scripts/stress.sh). The Release build has MLP_MPI on (Open MPI
+# comes from install_deps.sh), so its ctest also runs tests/mpi/ under mpirun: 2 and 3 ranks
+# on loopback, two hosts as network namespaces, a killed rank, the distributed search.
+# CI runs this.
 #   scripts/test.sh                 both
 #   scripts/test.sh --no-sanitize   the Release build's tests only (a quicker local check)
 set -euo pipefail

@@ -5,7 +5,8 @@
 //
 // The masks come from a stream of their own: whether element (i, j) of mask `layer` is
 // kept at optimizer step t is a hash of (key, t, layer, i, j), so any slice of a mask can
-// be drawn on its own, and every schedule and team size draws the same bits:
+// be drawn on its own, and every schedule, team size and number of data-parallel ranks
+// draws the same bits (i is the row's index in the whole batch, row0 + local row):
 //   row  = mix64(mix64(key ^ t) ^ (layer << 32 | i)) >> 32           (32 bits)
 //   x    = lowbias32(row + j·0x9E3779B9 mod 2³²)                     (Wellons' 32-bit hash)
 //   kept ⇔ x >> 8 < round(keep · 2²⁴)
@@ -20,6 +21,7 @@ namespace mlp {
 struct DropoutStream {
     std::uint64_t key = 0;  // Rng::for_purpose(seed, "dropout").next()
     std::int64_t step = 0;  // the optimizer step t the masks are for, from 1
+    int row0 = 0;           // the batch row that row 0 of the rows at hand is (a rank's share starts there)
     static DropoutStream of_seed(std::uint64_t seed, std::int64_t step);
 };
 

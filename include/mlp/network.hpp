@@ -4,6 +4,7 @@
 // Workspace holds every activation, sized once for the largest batch, so a step
 // allocates nothing. Dropout runs only in a training pass given its masks' stream.
 #pragma once
+#include <functional>
 #include <vector>
 
 #include "mlp/architecture.hpp"
@@ -34,6 +35,15 @@ struct Workspace {
     MatrixView<T> handed(int l, int B, bool dropped) const { return (dropped ? D[l] : A[l]).top(B); }
 };
 
+// A data-parallel rank's part of a training pass: its B rows are a share of a batch of
+// batch_rows (the loss gradient averages over all of them), and gradient_ready(l) is
+// called as soon as backward has written layer l's gradients, from the last layer down,
+// so their sum across ranks can start while the layers below are computed.
+struct RowShare {
+    int batch_rows = 0;
+    std::function<void(int layer)> gradient_ready;
+};
+
 template <class T>
 class Network {
 public:
@@ -60,9 +70,10 @@ public:
     // split over ctx's team by gemm(); with our kernel the bits do not depend on it.
     // With first > 0, only layers [first, L), on ws.handed(first − 1): their grads are
     // written and the gradient of that input (B × layers[first].in, not aliasing ws) goes
-    // to input_grad.
+    // to input_grad. With a share, the rows are a rank's share of a larger batch (RowShare).
     LossResult forward_backward(const Context& ctx, Workspace<T>& ws, int B, int first = 0,
-                                MatrixView<T> input_grad = {}, const DropoutStream* dropout = nullptr);
+                                MatrixView<T> input_grad = {}, const DropoutStream* dropout = nullptr,
+                                const RowShare* share = nullptr);
     // Forward and loss only.
     LossResult evaluate(const Context& ctx, Workspace<T>& ws, int B) const;
 

@@ -35,10 +35,23 @@
 //
 // Dropout: masks come from their own stream (dropout.hpp) keyed by the optimizer step,
 // so each rank draws its own slice of a mask and any team size trains on the same masks.
+//
+// Data-parallel (the context has a communicator of N > 1 ranks, e.g. processes under
+// mpirun): every rank holds the whole network and, of a batch of B rows, the contiguous
+// share batch_share(B, N, rank): rows [⌊r·B/N⌋, ⌊(r+1)·B/N⌋), so ranks differ by at most
+// one row and a rank may hold none when B < N. Its rows keep their index in the batch for
+// the dropout masks, and the loss gradient divides by B, not by the share, so the ranks'
+// gradients sum to the batch's. Backward hands each layer's gradients to GradientBuckets,
+// which sums them across ranks while the layers below are computed; then every rank
+// applies the same update to the same weights. Within a rank the step runs the serial
+// schedule, its large products split over the team by gemm() (the sharing by hidden
+// units above is not combined with ranks). The result differs from one process's in the
+// last bits only (sums in another order), and is the same for the same N, run after run.
 #pragma once
 #include <vector>
 
 #include "mlp/dataset.hpp"
+#include "mlp/gradient_buckets.hpp"
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
 #include "mlp/regularization.hpp"
@@ -57,6 +70,9 @@ struct BatchRows {
     const int* next = nullptr;
     int next_count = 0;
 };
+
+// The rows [begin, end) of a batch of B that rank `rank` of `ranks` trains on (see above).
+Range batch_share(int B, int ranks, int rank);
 
 struct StepResult {
     LossResult loss;
@@ -124,6 +140,9 @@ private:
     };
 
     StepResult run_serial(Workspace<float>& ws, int B, double lr);
+    // Data-parallel: this rank's b rows of the batch of B, starting at batch row row0, are
+    // in the first b rows of ws.
+    StepResult run_ranks(Communicator& comm, Workspace<float>& ws, int B, int row0, int b, double lr);
     StepResult run_shared(const BatchRows* rows, Workspace<float>& ws, int B, double lr, int shared);
     LossResult run_top(Workspace<float>& ws, int B);
     LossResult output_gradient(Workspace<float>& ws, int rank, int B);
@@ -151,6 +170,7 @@ private:
     StepRules rules_;
     float decay_;          // l2_decay(λ)
     DropoutStream masks_;  // the stream at the step in progress
+    GradientBuckets buckets_;  // data-parallel: the gradients' sums across ranks
     int batch_ = 0;
     int shared_ = 0;  // hidden layers the shards hold
     mutable std::vector<Shard> shards_;

@@ -125,8 +125,14 @@ struct TrainHooks {
 class Trainer {
 public:
     // Takes net over while it lives: read it through network() (evaluation, saving); after
-    // run() returns, net itself is up to date too.
-    Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data);
+    // run() returns, net itself is up to date too. With a communicator of N > 1 ranks every
+    // step is data-parallel over them (train_step.hpp); each rank runs the same loop on the
+    // same data and config, validates on the whole validation split (the same numbers on
+    // every rank, so early stopping and lr decay agree without talking), a stop request on
+    // any rank stops all at the same step, and at every checkpoint the ranks check that they
+    // still hold the same weights. Hooks run on every rank: writing files is the caller's
+    // choice (the CLI lets rank 0 alone write).
+    Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data, Communicator* comm = nullptr);
     // Continues from a checkpoint instead of starting afresh. Throws Error when it does not
     // fit this network, optimizer and data.
     void resume(const Checkpoint& checkpoint);
@@ -149,6 +155,7 @@ private:
     void restore(const Checkpoint& checkpoint);
     void record_step(const LossResult& batch, int b, double elapsed, const TrainHooks& hooks);
     [[noreturn]] void diverged(long last_good, const std::string& why) const;
+    void check_ranks_agree();
     HistoryRow check(long step, long steps_per_epoch, double lr, double train_loss,
                      double train_acc, double seconds);
 

@@ -24,7 +24,7 @@ std::uint32_t lowbias32(std::uint32_t x) {
 }
 
 std::uint32_t row_hash(DropoutStream s, int layer, int i) {
-    const std::uint64_t counter = std::uint64_t(std::uint32_t(layer)) << 32 | std::uint32_t(i);
+    const std::uint64_t counter = std::uint64_t(std::uint32_t(layer)) << 32 | std::uint32_t(s.row0 + i);
     return std::uint32_t(mix64(mix64(s.key ^ std::uint64_t(s.step)) ^ counter) >> 32);
 }
 
@@ -58,7 +58,7 @@ void mask_row_any(std::uint32_t row, std::uint32_t limit, double scale, int col0
 }  // namespace
 
 DropoutStream DropoutStream::of_seed(std::uint64_t seed, std::int64_t step) {
-    return {Rng::for_purpose(seed, "dropout").next(), step};
+    return {Rng::for_purpose(seed, "dropout").next(), step, 0};
 }
 
 template <class T>

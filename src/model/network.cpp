@@ -121,13 +121,14 @@ LossResult Network<T>::evaluate(const Context& ctx, Workspace<T>& ws, int B) con
 // per core was measured slower, bench/NOTES.md rows 15-17).
 template <class T>
 LossResult Network<T>::forward_backward(const Context& ctx, Workspace<T>& ws, int B, int first,
-                                        MatrixView<T> input_grad, const DropoutStream* dropout) {
+                                        MatrixView<T> input_grad, const DropoutStream* dropout,
+                                        const RowShare* share) {
     const int L = layers();
     const bool dropped = dropout && arch_.dropout > 0.0;
     ConstView<T> logits = forward(ctx, ws, B, first, dropout);
     const int K = layout_.layers.back().out;
     MatrixView<T> dz(ws.grad_a.row(0), B, K);
-    LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz);
+    LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz, share ? share->batch_rows : 0);
     T* spare = ws.grad_b.row(0);
     for (int l = L - 1; l >= first; --l) {
         const bool masked_input = dropout && arch_.input_dropout > 0.0;
@@ -137,6 +138,7 @@ LossResult Network<T>::forward_backward(const Context& ctx, Workspace<T>& ws, in
         MatrixView<T> dx = l == 0 ? MatrixView<T>() : MatrixView<T>(spare, B, layout_.layers[l].in);
         if (l == first && first > 0) dx = input_grad.top(B);
         dense_backward<T>(ctx, in, weight(params, l), dz, weight(grads, l), bias(grads, l), dx);
+        if (share && share->gradient_ready) share->gradient_ready(l);
         if (l == first) break;
         // dZ_{l-1} = (dD_{l-1} ⊙ M_{l-1}) ⊙ f'(Z_{l-1}), in place.
         if (dropped) dropout_backward<T>(ws.M[l - 1].top(B), dx);

@@ -22,12 +22,12 @@ int arg_max(const T* z, int K) {
 // summed afterwards: reading a row back right after its vector store stalled every row
 // (the scalar reads cannot take their data from the store), 32×10: 1.07 → 0.60 µs. What a
 // row needs of Z is kept aside, as dZ may alias Z.
-LossResult loss_and_gradient(ConstView<float> Z, const int* labels, MatrixView<float> dZ) {
+LossResult loss_and_gradient(ConstView<float> Z, const int* labels, MatrixView<float> dZ, int R) {
     const int B = Z.rows, K = Z.cols;
     constexpr int kRows = 64;
     int best[kRows];
     float gap[kRows];  // z_label − max
-    const float inv_batch = 1.0f / float(B);
+    const float inv_batch = 1.0f / float(R);
     LossResult result;
     for (int i0 = 0; i0 < B; i0 += kRows) {
         const int rows = std::min(kRows, B - i0);
@@ -79,15 +79,15 @@ LossResult loss_only(ConstView<float> Z, const int* labels) {
 
 // Float: the K exponentials of a row in one vector call; sums and the loss in double.
 template <>
-LossResult softmax_cross_entropy<float>(ConstView<float> Z, const int* labels, MatrixView<float> dZ) {
-    return dZ.data ? loss_and_gradient(Z, labels, dZ) : loss_only(Z, labels);
+LossResult softmax_cross_entropy<float>(ConstView<float> Z, const int* labels, MatrixView<float> dZ, int batch_rows) {
+    return dZ.data ? loss_and_gradient(Z, labels, dZ, batch_rows > 0 ? batch_rows : Z.rows) : loss_only(Z, labels);
 }
 
 template <class T>
-LossResult softmax_cross_entropy(ConstView<T> Z, const int* labels, MatrixView<T> dZ) {
+LossResult softmax_cross_entropy(ConstView<T> Z, const int* labels, MatrixView<T> dZ, int batch_rows) {
     const int B = Z.rows, K = Z.cols;
     LossResult result;
-    const T inv_batch = T(1) / T(B);
+    const T inv_batch = T(1) / T(batch_rows > 0 ? batch_rows : B);
     for (int i = 0; i < B; ++i) {
         const T* z = Z.row(i);
         const int best = arg_max(z, K);
@@ -119,7 +119,7 @@ void softmax(ConstView<T> Z, MatrixView<T> P) {
     }
 }
 
-template LossResult softmax_cross_entropy<double>(ConstView<double>, const int*, MatrixView<double>);
+template LossResult softmax_cross_entropy<double>(ConstView<double>, const int*, MatrixView<double>, int);
 template void softmax<float>(ConstView<float>, MatrixView<float>);
 template void softmax<double>(ConstView<double>, MatrixView<double>);
 

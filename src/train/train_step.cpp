@@ -38,7 +38,10 @@ TrainStep::TrainStep(const Context& ctx, Network<float>& net, const OptimizerSet
       optimizer_(optimizer, net.params.size()),
       rules_(rules),
       decay_(l2_decay(rules.l2)),
-      masks_(DropoutStream::of_seed(rules.seed, 0)) {}
+      masks_(DropoutStream::of_seed(rules.seed, 0)),
+      buckets_(net.layout()) {}
+
+Range batch_share(int B, int ranks, int rank) { return split_range(B, ranks, rank); }
 
 const Network<float>& TrainStep::network() const {
     sync();
@@ -87,6 +90,17 @@ bool TrainStep::shares(int threads, int batch) const { return shared_layers(thre
 
 StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, double lr) {
     masks_.step = optimizer_.steps + 1;
+    if (Communicator* comm = ctx_.ranks()) {
+        const Range mine = batch_share(B, comm->size(), comm->rank());
+        const int b = int(mine.end - mine.begin);
+        gather_batch(*rows.subset, rows.order + mine.begin, b, *rows.norm, ws.input, ws.labels.data());
+        if (rows.next_count > 0) {
+            const Range next = batch_share(rows.next_count, comm->size(), comm->rank());
+            prefetch_batch(*rows.subset, rows.next + next.begin, int(next.end - next.begin));
+        }
+        sync();
+        return run_ranks(*comm, ws, B, int(mine.begin), b, lr);
+    }
     const int shared = shared_layers(ctx_.threads(), ws.max_batch);
     if (shared > 0) return run_shared(&rows, ws, B, lr, shared);
     gather_batch(*rows.subset, rows.order, B, *rows.norm, ws.input, ws.labels.data());
@@ -97,6 +111,16 @@ StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, do
 
 StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
     masks_.step = optimizer_.steps + 1;
+    if (Communicator* comm = ctx_.ranks()) {  // this rank's share moves to the top of ws
+        const Range mine = batch_share(B, comm->size(), comm->rank());
+        const int b = int(mine.end - mine.begin), D = ws.input.cols;
+        if (mine.begin > 0) {
+            copy_rows(ws.input.row(int(mine.begin)), ws.input.ld, ws.input.data, ws.input.ld, b, D);
+            std::copy(ws.labels.begin() + mine.begin, ws.labels.begin() + mine.end, ws.labels.begin());
+        }
+        sync();
+        return run_ranks(*comm, ws, B, int(mine.begin), b, lr);
+    }
     const int shared = shared_layers(ctx_.threads(), ws.max_batch);
     if (shared > 0) return run_shared(nullptr, ws, B, lr, shared);
     sync();
@@ -106,6 +130,30 @@ StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
 StepResult TrainStep::run_serial(Workspace<float>& ws, int B, double lr) {
     StepResult result;
     result.loss = net_.forward_backward(ctx_, ws, B, 0, {}, dropout());
+    optimizer_.begin_step(lr);
+    result.finite = update_layers(0);
+    return result;
+}
+
+// Forward and backward of this rank's rows, the gradients summed across ranks in buckets
+// while backward goes on, the loss and hits summed, then the same update on every rank.
+StepResult TrainStep::run_ranks(Communicator& comm, Workspace<float>& ws, int B, int row0, int b, double lr) {
+    StepResult result;
+    masks_.row0 = row0;
+    buckets_.begin(comm, net_.grads.data());
+    if (b > 0) {
+        const RowShare share{B, [this](int l) { buckets_.layer_ready(l); }};
+        result.loss = net_.forward_backward(ctx_, ws, b, 0, {}, dropout(), &share);
+    } else {
+        net_.grads.fill(0.0f);
+        buckets_.all_ready();
+    }
+    buckets_.finish();
+    masks_.row0 = 0;
+    double sums[2] = {result.loss.loss * b, double(result.loss.correct)};  // Σ row losses, hits
+    comm.sum(sums, 2);
+    result.loss.loss = sums[0] / B;
+    result.loss.correct = int(sums[1]);
     optimizer_.begin_step(lr);
     result.finite = update_layers(0);
     return result;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <numeric>
 
 #include "mlp/memory.hpp"
@@ -71,11 +72,11 @@ DivergencePolicy parse_divergence_policy(const std::string& name) {
 
 std::string divergence_policy_name(DivergencePolicy policy) { return name_of(kDivergencePolicyNames, policy); }
 
-Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data)
+Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataSplits& data, Communicator* comm)
     : settings_(checked(settings, data, net)),
       data_(data),
       team_(settings.threads),
-      ctx_{&team_, settings.gemm},
+      ctx_{&team_, settings.gemm, comm},
       step_(ctx_, net, settings.optimizer, StepRules{settings.l2, settings.max_norm, settings.seed}),
       ws_(net.layout(), workspace_rows(settings_, data)),
       eval_ws_(net.layout(), std::max(workspace_rows(settings_, data), kEvalBatch)) {
@@ -243,10 +244,12 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
         }
         record_step(batch, b, now_seconds() - start, hooks);
 
-        const bool stop = hooks.stop != nullptr && *hooks.stop != 0;
+        bool stop = hooks.stop != nullptr && *hooks.stop != 0;
+        if (Communicator* comm = ctx_.ranks()) stop = comm->any(stop);
         const bool due = (settings_.checkpoint_every > 0 && state_.steps % settings_.checkpoint_every == 0) ||
                          state_.position == S || finished();
         if (due || stop) {
+            check_ranks_agree();
             state_.seconds = now_seconds() - start;
             last_good = checkpoint();
             if (hooks.checkpoint) hooks.checkpoint(last_good);
@@ -269,6 +272,26 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
     result.best_step = state_.best_step;
     result.seconds = state_.seconds;
     return result;
+}
+
+// Data-parallel ranks apply the same update to the same weights, so they must hold the same
+// bits; a difference (an MPI whose sums differ between ranks, a rank on other data) would
+// make the checkpoint rank 0 writes a lie, so it stops the run.
+void Trainer::check_ranks_agree() {
+    Communicator* comm = ctx_.ranks();
+    if (!comm) return;
+    const Buffer<float>& params = step_.network().params;
+    std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a over the weights' 32-bit words
+    for (float v : params) {
+        std::uint32_t word;
+        std::memcpy(&word, &v, sizeof word);
+        hash = (hash ^ word) * 0x100000001b3ULL;
+    }
+    const std::vector<int> differing = ranks_differing(*comm, hash);
+    std::string list;
+    for (int r : differing) list += (list.empty() ? "" : ", ") + std::to_string(r);
+    require(differing.empty(), "data-parallel training: rank(s) " + list + " hold weights that differ from rank 0's at step " +
+                                   std::to_string(state_.steps) + " (every rank must apply the same update)");
 }
 
 Checkpoint Trainer::checkpoint() const {
