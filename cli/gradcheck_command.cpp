@@ -5,6 +5,7 @@
 #include "config.hpp"
 #include "mlp/error.hpp"
 #include "mlp/gradcheck.hpp"
+#include "mlp/names.hpp"
 #include "mlp/rng.hpp"
 
 namespace mlp {
@@ -45,16 +46,20 @@ int gradcheck_command(const GradcheckOptions& options) {
     std::printf("gradcheck: %s, activation %s, bias %s, batch %d, h = %g\n", config.name.c_str(),
                 config.model.activation.c_str(), config.model.bias.c_str(), B, settings.step);
     std::printf("%-8s %8s %8s %14s %14s  %s\n", "tensor", "checked", "skipped", "error(double)", "error(float)", "result");
-    bool ok = true;
+    std::vector<std::string> failed;
     for (const auto& r : rows) {
         std::printf("%-8s %8d %8d %14.3e %14.3e  %s\n", r.tensor.c_str(), r.checked, r.skipped, r.error_double,
                     r.error_float, r.passed ? "ok" : "FAIL");
-        ok = ok && r.passed;
+        if (!r.passed) failed.push_back(r.tensor);
     }
     std::printf("tolerance: %.0e (double), %.0e (float); error = max|analytic - numeric| / max|numeric|\n",
                 settings.tolerance_double, settings.tolerance_float);
-    std::printf("%s\n", ok ? "gradcheck passed" : "gradcheck FAILED");
-    return ok ? 0 : 1;
+    std::printf("%s\n", failed.empty() ? "gradcheck passed" : "gradcheck FAILED");
+    std::fflush(stdout);  // the table before the error line, when both go to one terminal
+    // A failed check exits 1 like any error, with the one line saying which tensors failed.
+    require(failed.empty(), "gradcheck: backprop and finite differences disagree beyond the tolerance on " +
+                                comma_list(failed) + " (table above)");
+    return 0;
 }
 
 }  // namespace mlp

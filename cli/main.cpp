@@ -1,9 +1,12 @@
 // `mlp`: train | eval | info | config | gradcheck | predict | export | report | data info/show | search | reproduce |
 // contour | units | gradient-cost. Parses arguments with CLI11 and turns every exception (mlp::Error
-// or any other) into one line `mlp: error: ...` on stderr and exit status 1. Under mpirun
-// every rank runs the command (train and search share their work over the ranks); a rank
-// that fails ends the whole job, since the others would wait for it forever.
+// or any other) into one line `mlp: error: ...` on stderr and exit status 1; a command line
+// CLI11 cannot parse is the same one line and exit status 2. Under mpirun every rank runs
+// the command (train and search share their work over the ranks); a rank that fails ends
+// the whole job, since the others would wait for it forever.
 #include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -20,6 +23,22 @@ std::string one_line(std::string text) {
         if (c == '\n' || c == '\r') c = ' ';
     return text;
 }
+
+// CLI11's PositiveNumber and NonNegativeNumber name their range up to DBL_MAX written out in
+// full, and let inf through; these say what is expected in a few words.
+CLI::Validator number_check(bool zero_allowed) {
+    const std::string expected = zero_allowed ? "a finite number >= 0" : "a finite number > 0";
+    return CLI::Validator(
+        [zero_allowed, expected](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double x = std::strtod(text.c_str(), &end);
+            const bool ok = !text.empty() && *end == '\0' && std::isfinite(x) && (zero_allowed ? x >= 0 : x > 0);
+            return ok ? "" : "expected " + expected + ", got '" + text + "'";
+        },
+        zero_allowed ? "NONNEGATIVE" : "POSITIVE");
+}
+const CLI::Validator kPositive = number_check(false);
+const CLI::Validator kNonNegative = number_check(true);
 
 // Errors of ranks other than 0 name their rank; an error every rank reaches together
 // (mlp::AgreedError) is printed by rank 0 alone.
@@ -73,7 +92,7 @@ int run_command(int argc, char** argv, mlp::Communicator* world) {
     check_cmd->add_option("--config", check.config, "Experiment config (TOML)")->required();
     check_cmd->add_option("--set", check.overrides, "Override a setting: section.key=value (repeatable)");
     check_cmd->add_option("--batch", check.batch, "Batch size of the check")->check(CLI::Range(1, 1024));
-    check_cmd->add_option("--samples", check.samples, "Entries checked per tensor (0 = all)")->check(CLI::NonNegativeNumber);
+    check_cmd->add_option("--samples", check.samples, "Entries checked per tensor (0 = all)")->check(kNonNegative);
     check_cmd->add_flag("--random-inputs", check.random_inputs, "Use Gaussian inputs instead of the dataset");
 
     mlp::PredictOptions predict;
@@ -125,7 +144,7 @@ int run_command(int argc, char** argv, mlp::Communicator* world) {
     search_cmd->add_option("--workers", search.workers, "Trials run in parallel (default search.workers)")
         ->check(CLI::Range(1, 64));
     search_cmd->add_option("--max-trials", search.max_trials, "Only the first N trials (a quick look)")
-        ->check(CLI::PositiveNumber);
+        ->check(kPositive);
 
     mlp::ReproduceOptions reproduce;
     auto* reproduce_cmd = app.add_subcommand("reproduce", "Run a group of course experiments and summarise them");
@@ -141,11 +160,11 @@ int run_command(int argc, char** argv, mlp::Communicator* world) {
     contour_cmd->add_option("--pixel", contour.pixel, "Input pixel ROW,COLUMN whose weights vary")->delimiter(',')->expected(2);
     contour_cmd->add_option("--input", contour.input, "Input index whose weights vary (instead of --pixel)");
     contour_cmd->add_option("--classes", contour.classes, "The two outputs A,B those weights feed")->delimiter(',')->expected(2);
-    contour_cmd->add_option("--examples", contour.examples, "Training rows in the summed loss")->check(CLI::PositiveNumber);
+    contour_cmd->add_option("--examples", contour.examples, "Training rows in the summed loss")->check(kPositive);
     contour_cmd->add_option("--grid", contour.grid, "Grid points per axis")->check(CLI::Range(2, 1000));
     contour_cmd->add_option("--half-width", contour.half_width, "Grid spans trained ± this (default: fit the paths)");
-    contour_cmd->add_option("--lr", contour.lr, "Learning rate of the paths")->check(CLI::PositiveNumber);
-    contour_cmd->add_option("--steps", contour.steps, "Steps per path")->check(CLI::NonNegativeNumber);
+    contour_cmd->add_option("--lr", contour.lr, "Learning rate of the paths")->check(kPositive);
+    contour_cmd->add_option("--steps", contour.steps, "Steps per path")->check(kNonNegative);
     contour_cmd->add_option("--momenta", contour.momenta, "Momentum of each path")->delimiter(',');
     contour_cmd->add_option("--start", contour.start, "Paths start at trained + DA,DB")->delimiter(',')->expected(2);
     contour_cmd->add_option("--out", contour.out, "Output directory (default RUN_DIR/contour)");
@@ -162,13 +181,13 @@ int run_command(int argc, char** argv, mlp::Communicator* world) {
     auto* cost_cmd = app.add_subcommand("gradient-cost", "Time one gradient by backprop and by naive finite differences");
     cost_cmd->add_option("--depths", cost.depths, "Hidden-layer counts swept at --width")->delimiter(',');
     cost_cmd->add_option("--widths", cost.widths, "Hidden widths swept at --depth")->delimiter(',');
-    cost_cmd->add_option("--width", cost.fixed_width, "Width while depth varies")->check(CLI::PositiveNumber);
-    cost_cmd->add_option("--depth", cost.fixed_depth, "Depth while width varies")->check(CLI::PositiveNumber);
-    cost_cmd->add_option("--batch", cost.batch, "Examples in the objective")->check(CLI::PositiveNumber);
+    cost_cmd->add_option("--width", cost.fixed_width, "Width while depth varies")->check(kPositive);
+    cost_cmd->add_option("--depth", cost.fixed_depth, "Depth while width varies")->check(kPositive);
+    cost_cmd->add_option("--batch", cost.batch, "Examples in the objective")->check(kPositive);
     cost_cmd->add_option("--naive-weights", cost.naive_weights, "Most weights perturbed; naive time scales to all")
-        ->check(CLI::PositiveNumber);
+        ->check(kPositive);
     cost_cmd->add_option("--naive-seconds", cost.naive_seconds, "Stop perturbing after this long (at least 16 weights)")
-        ->check(CLI::PositiveNumber);
+        ->check(kPositive);
     cost_cmd->add_option("--out", cost.out, "Output directory");
 
     try {
@@ -189,7 +208,9 @@ int run_command(int argc, char** argv, mlp::Communicator* world) {
         if (*cost_cmd) return mlp::gradient_cost_command(cost);
         if (*units_cmd) return mlp::units_command(units);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help and --version
+        std::fprintf(stderr, "mlp: error: %s (see --help)\n", one_line(e.what()).c_str());
+        return 2;
     } catch (const mlp::AgreedError& e) {
         std::fputs(error_line(world, e.what(), true).c_str(), stderr);
         return 3;

@@ -47,12 +47,15 @@ struct Finished {
 class MlpProcess {
 public:
     // file_size_limit > 0: the child may not write files beyond that many bytes (EFBIG),
-    // the way a nearly full disk refuses them.
-    MlpProcess(const std::vector<std::string>& args, const std::string& log_prefix, long file_size_limit = 0)
+    // the way a nearly full disk refuses them. cwd: where it runs (default: the test's own
+    // working directory, the source tree).
+    MlpProcess(const std::vector<std::string>& args, const std::string& log_prefix, long file_size_limit = 0,
+               const std::string& cwd = "")
         : out_(log_prefix + ".out"), err_(log_prefix + ".err") {
         pid_ = fork();
         if (pid_ == 0) {
             setpgid(0, 0);  // a group of its own, so a test can signal it the way a terminal does
+            if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
             const int out = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             const int err = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             dup2(out, 1);
@@ -85,6 +88,13 @@ public:
     // To its whole process group, as a Ctrl-C at a terminal reaches the foreground job.
     void send_to_group(int signal) { kill(-pid_, signal); }
     pid_t pid() const { return pid_; }
+    // Waits at most `seconds`; a child still running then is killed (SIGKILL, reported in
+    // Finished::signal): a hang fails the test instead of stalling the suite.
+    Finished wait_at_most(double seconds) {
+        for (int waited_ms = 0; running() && waited_ms < seconds * 1000; waited_ms += 5) usleep(5000);
+        if (running()) send_to_group(SIGKILL);
+        return wait();
+    }
     Finished wait() {
         if (!done_) waitpid(pid_, &status_, 0);
         done_ = true;
