@@ -41,6 +41,11 @@ TEST(Reproduce, MnistTdt4265Group) {
     // The group's [[figure]] entries: learning curves of 4, 3 and 3 runs, per protocol,
     // one Tableau colour per run and no more, linked from summary.md.
     const std::string summary = read_text(dir + "/results/summary.md");
+    // Both protocols validate on the test images: the test column says it is that set.
+    int on_test_headers = 0;
+    for (std::size_t at = 0; (at = summary.find("| test acc (= the validation set) |", at)) != std::string::npos; ++at)
+        ++on_test_headers;
+    EXPECT_EQ(on_test_headers, 2) << summary;
     const std::pair<const char*, int> figures[] = {{"task3_tricks", 4}, {"task4_widths", 3}, {"task4_depth", 3}};
     const std::uint32_t colours[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd};
     for (const char* protocol : {"course", "full"})
@@ -70,7 +75,19 @@ TEST(Reproduce, FigureNamingAnUnknownRunIsAnError) {
     EXPECT_FALSE(file_exists(dir + "/runs")) << "runs started before the group was checked";
 }
 
-TEST(Reproduce, MnistCsc411Group) { reproduce_quickly("mnist_csc411", 3, 1); }
+TEST(Reproduce, MnistCsc411Group) {
+    const std::string dir = reproduce_quickly("mnist_csc411", 3, 1);
+    // Parts 2 and 3 validate on the test images, part 7 on held-out training rows: a mixed
+    // table marks the two cells instead of the column. Without the face features (made by
+    // scripts/face_features.sh) part 7 does not run, and the column says it.
+    const std::string summary = read_text(dir + "/results/summary.md");
+    int marked = 0;
+    for (std::size_t at = 0; (at = summary.find("% (the validation set) |", at)) != std::string::npos; ++at) ++marked;
+    if (summary.find("| 7 MLP on face-network features (NPY), 64 hidden | not run: needs") != std::string::npos)
+        EXPECT_NE(summary.find("| test acc (= the validation set) |"), std::string::npos) << summary;
+    else
+        EXPECT_EQ(marked, 2) << summary;
+}
 
 // CIFAR-10 from the shared data folder: one run of each config (the other 13 differ from
 // c3 only by `set`), with max_steps, mean-image normalisation and the first-N test column.
@@ -87,6 +104,7 @@ TEST(Reproduce, Cifar10HlcvGroup) {
         EXPECT_NE(line.find("(1000)"), std::string::npos) << "no first-1000 test accuracy: " << line;
     }
     EXPECT_EQ(summary.find("failed"), std::string::npos) << summary;
+    EXPECT_EQ(summary.find("(= the validation set)"), std::string::npos) << "validates on 1,000 training images";
     EXPECT_NE(summary.find("| 3 Adam 64, 10 epochs | not run yet (`build/mlp reproduce cifar10_hlcv --only c3_64_e10`)"),
               std::string::npos)
         << summary;
