@@ -23,6 +23,7 @@ packages=(
     python3-sklearn      # the Python module's tests: MLPClassifier against scikit-learn's estimator checks
     python3-pytest       # the Python module's tests, run from ctest
     clang libclang-rt-14-dev libomp-dev  # libFuzzer targets of the file readers (scripts/fuzz.sh)
+    dpkg-dev file        # cpack -G DEB: dpkg-shlibdeps reads the .deb's Depends from the libraries (test library_deb)
     python3-onnx         # tests: the ONNX checker that `mlp export --format onnx` output must pass
     libopenmpi-dev openmpi-bin  # Open MPI 4.1: mpirun -np N mlp train | search, and the MPI tests (tests/mpi/)
     iproute2             # ip netns: the two-host MPI test makes two network namespaces

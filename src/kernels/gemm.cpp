@@ -154,9 +154,10 @@ void bias_act_pass(int rows, int cols, int j0, const float* bias, float* C, int 
     }
 }
 
+// Not require(): its message would be built, and allocated, on every product.
 void check_backend(GemmBackend backend) {
-    if (backend == GemmBackend::own)
-        require(avx512_supported(), "GEMM backend 'own' needs a CPU with AVX-512 (use auto or onednn)");
+    if (backend == GemmBackend::own && !avx512_supported())
+        throw Error("GEMM backend 'own' needs a CPU with AVX-512 (use auto or onednn)");
 }
 
 }  // namespace
