@@ -66,7 +66,8 @@ private:
     std::unique_ptr<State> state_;
 };
 
-// A network's shape: D inputs, hidden widths, K classes (names as in `mlp config --list`).
+// A network's shape: D inputs, hidden widths, K classes (names as in `mlp config --list`;
+// the defaults are ReLU with He init, where the CLI's are the course's sigmoid and uniform).
 struct NetworkSpec {
     int inputs = 0;
     std::vector<int> hidden{64};
