@@ -106,7 +106,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y: 1 class ({self.classes_[0]!r}), expected at least 2 classes")
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         text, _ = config_text(self._config(X.shape[0], seed))
-        run = _train("", text, [], "", (X, labels.astype(np.int64)), None, None, None)
+        run = _train("", text, [], "", (X, labels.astype(np.int64)), None, None, None, evaluate_train=False)
         self.model_ = run.model
         self.n_iter_ = int(run.metrics["epochs"])
         self.loss_curve_ = run.history["train_loss"]

@@ -22,40 +22,57 @@ std::string shape_text(const py::array& a) {
 
 }  // namespace
 
-Dataset features_from_array(const py::array& x, int D, const std::string& what) {
+FeatureRows::FeatureRows(const py::array& x, int D, const std::string& what) : what(what) {
     require(x.ndim() >= 1 && x.size() > 0, what + ": shape " + shape_text(x) + ", expected (N, D) with N, D ≥ 1" +
                                                (D > 0 ? " or one row (" + std::to_string(D) + ",)" : ""));
     const char kind = x.dtype().kind();
     require(kind == 'u' || kind == 'i' || kind == 'f' || kind == 'b',
             what + ": dtype " + std::string(py::str(x.dtype())) + ", expected numbers (uint8 or float32)");
-    Dataset data;
-    data.name = what;
     const bool one_row = x.ndim() == 1 && D > 0;
     require(x.ndim() >= 2 || one_row, what + ": shape " + shape_text(x) + ", expected (N, D)");
-    data.rows = one_row ? 1 : static_cast<int>(x.shape(0));
+    rows = one_row ? 1 : static_cast<int>(x.shape(0));
     const py::ssize_t width = one_row ? x.shape(0) : x.size() / x.shape(0);
     require(D == 0 || width == D, what + ": " + std::to_string(width) + " values per row (shape " + shape_text(x) +
                                       "), expected the model's " + std::to_string(D) + " inputs");
     require(width <= (1 << 30), what + ": " + std::to_string(width) + " values per row, expected at most 2^30");
-    data.features = static_cast<int>(width);
-    if (x.ndim() == 3) data.image_shape = {1, int(x.shape(1)), int(x.shape(2))};
+    features = static_cast<int>(width);
+    if (x.ndim() == 3) image_shape = {1, int(x.shape(1)), int(x.shape(2))};
     if (x.ndim() == 4 && (x.shape(1) == 1 || x.shape(1) == 3))
-        data.image_shape = {int(x.shape(1)), int(x.shape(2)), int(x.shape(3))};
+        image_shape = {int(x.shape(1)), int(x.shape(2)), int(x.shape(3))};
+    // A C-contiguous array of the right type is read in place; anything else converted once.
+    is_u8 = x.dtype().is(py::dtype::of<std::uint8_t>());
+    if (is_u8) {
+        bytes = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(x);
+    } else {
+        floats = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(x);
+        require(bool(floats), what + ": cannot be read as float32 numbers");
+    }
+}
 
-    if (x.dtype().is(py::dtype::of<std::uint8_t>())) {
-        auto bytes = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(x);
-        data.u8.assign(bytes.data(), bytes.data() + bytes.size());
-        return data;
+void FeatureRows::copy(int first, int count, Dataset& out) const {
+    const std::size_t begin = std::size_t(first) * features, end = begin + std::size_t(count) * features;
+    out.name = what;
+    out.rows = count;
+    out.features = features;
+    out.image_shape = image_shape;
+    if (is_u8) {
+        out.u8.assign(bytes.data() + begin, bytes.data() + end);
+        return;
     }
-    auto floats = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(x);
-    require(bool(floats), what + ": cannot be read as float32 numbers");
-    data.f32.assign(floats.data(), floats.data() + floats.size());
-    for (std::size_t i = 0; i < data.f32.size(); ++i) {
-        const float v = data.f32[i];
-        if (std::isfinite(v)) continue;
-        throw Error(what + ": row " + std::to_string(i / width) + ", feature " + std::to_string(i % width) + " is " +
-                    (std::isnan(v) ? "NaN" : "infinite or beyond float32 range") + ", expected finite numbers");
+    const float* values = floats.data();
+    for (std::size_t i = begin; i < end; ++i) {
+        if (std::isfinite(values[i])) continue;
+        throw Error(what + ": row " + std::to_string(i / features) + ", feature " + std::to_string(i % features) +
+                    " is " + (std::isnan(values[i]) ? "NaN" : "infinite or beyond float32 range") +
+                    ", expected finite numbers");
     }
+    out.f32.assign(values + begin, values + end);
+}
+
+Dataset features_from_array(const py::array& x, int D, const std::string& what) {
+    const FeatureRows rows(x, D, what);
+    Dataset data;
+    rows.copy(0, rows.rows, data);
     return data;
 }
 

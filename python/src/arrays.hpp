@@ -7,6 +7,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <array>
 #include <memory>
 #include <string>
 
@@ -17,10 +18,23 @@ namespace mlp::python {
 
 namespace py = pybind11;
 
-// Rows of D features from an array of shape (D,) (one row) or (N, ...) with D values per
-// row after the first axis. `what` names the array in errors, e.g. "x".
-// D = 0 takes the width from the array (a training set); image_shape is set for (N, H, W)
-// and (N, C, H, W) arrays with C of 1 or 3.
+// Rows of D features in an array of shape (D,) (one row) or (N, ...) with D values per row
+// after the first axis, uint8 or any numbers (read as float32). `what` names the array in
+// errors, e.g. "x". D = 0 takes the width from the array (a training set); image_shape is
+// set for (N, H, W) and (N, C, H, W) arrays with C of 1 or 3.
+struct FeatureRows {
+    FeatureRows(const py::array& x, int D, const std::string& what);
+    // Rows [first, first + count) into `out` (its buffers reused), checked to be finite.
+    void copy(int first, int count, Dataset& out) const;
+
+    std::string what;
+    int rows = 0, features = 0;
+    std::array<int, 3> image_shape{0, 0, 0};
+    bool is_u8 = false;
+    py::array_t<std::uint8_t> bytes;  // is_u8: the values,
+    py::array_t<float> floats;        // else these
+};
+// All rows as a Dataset of their own (a training set).
 Dataset features_from_array(const py::array& x, int D, const std::string& what);
 // Integer labels, one per row of data, each in [0, K): K = classes when > 0, else the
 // largest label + 1. Sets data.labels, data.classes and data.class_names.

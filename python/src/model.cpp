@@ -68,26 +68,26 @@ void Model::save(const std::string& path) const { save_model(path, *net_, info_)
 
 py::array_t<float> Model::predict_proba(const py::array& x) {
     const int D = net_->architecture().inputs, K = net_->architecture().classes;
-    const Dataset data = features_from_array(x, D, "x");
-    const bool one_row = x.ndim() == 1;
-    py::array_t<float> probabilities(one_row ? std::vector<py::ssize_t>{K} : std::vector<py::ssize_t>{data.rows, K});
+    const FeatureRows rows(x, D, "x");
+    py::array_t<float> probabilities(x.ndim() == 1 ? std::vector<py::ssize_t>{K}
+                                                   : std::vector<py::ssize_t>{rows.rows, K});
     float* out = probabilities.mutable_data();
     {
         py::gil_scoped_release unlocked;
         const SignalsHeld held;
         std::lock_guard<std::mutex> lock(team_mutex_);
-        const Subset all{&data, [&] {
-                             std::vector<int> rows(data.rows);
-                             std::iota(rows.begin(), rows.end(), 0);
-                             return rows;
-                         }()};
-        const int max_batch = std::min(256, data.rows);
+        // As `mlp predict`: normalised batches of up to 256 rows, softmax of the logits. Each
+        // batch is copied on its own into a Dataset that stays in cache, not the whole input.
+        const int max_batch = std::min(256, rows.rows);
         Workspace<float> ws(net_->layout(), max_batch);
         const Context ctx{&team_};
-        // As `mlp predict`: normalised batches of up to 256 rows, softmax of the logits.
-        for (int start = 0; start < data.rows; start += max_batch) {
-            const int B = std::min(max_batch, data.rows - start);
-            gather_batch(all, all.indices.data() + start, B, info_.normalizer, ws.input, nullptr);
+        Dataset batch;
+        Subset all{&batch, std::vector<int>(max_batch)};
+        std::iota(all.indices.begin(), all.indices.end(), 0);
+        for (int start = 0; start < rows.rows; start += max_batch) {
+            const int B = std::min(max_batch, rows.rows - start);
+            rows.copy(start, B, batch);
+            gather_batch(all, all.indices.data(), B, info_.normalizer, ws.input, nullptr);
             softmax<float>(net_->forward(ctx, ws, B), MatrixView<float>(out + std::size_t(start) * K, B, K));
         }
     }

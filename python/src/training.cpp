@@ -227,9 +227,11 @@ TrainResult run_trainer(Trainer& trainer, const Config& config, const std::strin
 }
 
 // Config, data, network, Trainer, then the run's evaluations and files: mlp train's sequence.
+// evaluate_train = false skips the final pass over the training rows (half an epoch's
+// arithmetic) for callers that do not report it (MLPClassifier.fit); their metrics say null.
 Run train(const std::string& config_path, const std::string& config_text, const std::vector<std::string>& overrides,
           const std::string& out, const py::object& data, const py::object& test_data,
-          const py::object& validation_data, const py::object& progress) {
+          const py::object& validation_data, const py::object& progress, bool evaluate_train) {
     Config config = config_path.empty() ? parse_config(config_text, "config", overrides)
                                         : load_config(config_path, overrides);
     require(!data.is_none() || (test_data.is_none() && validation_data.is_none()),
@@ -264,11 +266,12 @@ Run train(const std::string& config_path, const std::string& config_text, const 
         const SignalsHeld held;
         Workspace<float>& ws = trainer.eval_workspace();
         const Context& ctx = trainer.context();
-        train = evaluate(ctx, *net, ws, splits.train, splits.normalizer);
+        if (evaluate_train) train = evaluate(ctx, *net, ws, splits.train, splits.normalizer);
         val = evaluate(ctx, *net, ws, splits.validation, splits.normalizer);
         test = evaluate(ctx, *net, ws, splits.test, splits.normalizer, {.confusion = true});
     }
-    const nlohmann::json metrics = metrics_json(config, *net, splits, result, train, val, test);
+    nlohmann::json metrics = metrics_json(config, *net, splits, result, train, val, test);
+    if (!evaluate_train) metrics["train_accuracy"] = metrics["train_loss"] = nullptr;
     ModelInfo info{splits.normalizer, train_data.class_names, train_data.image_shape};
     if (!out.empty()) {
         write_file_atomic(out + "/history.csv", history_csv(result.history));
@@ -300,7 +303,8 @@ void bind_training(py::module_& m) {
                    std::string(py::str(r.metrics.attr("get")("test_accuracy"))) + ">";
         });
     m.def("_train", &train, py::arg("config_path"), py::arg("config_text"), py::arg("overrides"), py::arg("out"),
-          py::arg("data"), py::arg("test_data"), py::arg("validation_data"), py::arg("progress"));
+          py::arg("data"), py::arg("test_data"), py::arg("validation_data"), py::arg("progress"),
+          py::arg("evaluate_train") = true);
 }
 
 }  // namespace mlp::python
