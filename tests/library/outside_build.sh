@@ -18,7 +18,8 @@ cmake --build "$work/build" -j 2 >/dev/null
 
 # pkg-config: a plain compiler command line.
 pc=$(dirname "$(find "$prefix" -name mlp.pc -print -quit)")
-flags=$(PKG_CONFIG_PATH=$pc pkg-config --cflags --libs mlp)
+static=$([ -e "$libdir/libmlp.so" ] || echo --static)  # libmlp.a: its Libs.private too
+flags=$(PKG_CONFIG_PATH=$pc pkg-config $static --cflags --libs mlp)
 c++ -std=c++20 -O1 "$work/examples/xor.cpp" $flags -o "$work/xor_pkg_config"
 "$work/xor_pkg_config"
 echo "outside_build.sh: find_package and pkg-config builds against $prefix ran"
