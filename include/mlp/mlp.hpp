@@ -17,6 +17,7 @@ namespace mlp {
 
 // Where computation runs: a team of threads and a matrix-product backend. Every call that
 // computes takes one; nothing is global, so two Runtimes in one process run independently.
+// One call at a time per Runtime.
 class MLP_API Runtime {
 public:
     // threads: 1..256; backend: auto | onednn | openblas | own | reference.
@@ -146,6 +147,7 @@ public:
     // normalisation, class names and image shape for prediction.
     TrainSummary train(const Runtime& runtime, const Data& data, const TrainConfig& config,
                        const std::function<void(const TrainProgress&)>& progress = {});
+    // Loss, accuracy and confusion over a split, its rows normalised as the model was trained.
     Scores evaluate(const Runtime& runtime, const Data& data, Split split = Split::test) const;
     // Class probabilities (B×K) of B rows of raw features (B×D), normalised as in training.
     std::vector<float> predict(const Runtime& runtime, std::span<const float> rows) const;
