@@ -104,3 +104,14 @@ def test_errors_carry_the_cli_messages(mnist_run, tmp_path):
         model.predict_proba(bad)
     with pytest.raises(mlp.Error, match=r"expected numbers"):
         model.predict_proba(np.array(["a"] * 784))
+
+
+def test_predictions_from_several_threads(mnist_run):
+    from concurrent.futures import ThreadPoolExecutor
+    model = mlp.load(mnist_run, threads=2)
+    x = np.random.default_rng(6).integers(0, 256, size=(300, 784), dtype=np.uint8)
+    expected = model.predict_proba(x)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: model.predict_proba(x), range(8)))
+    for r in results:
+        np.testing.assert_array_equal(r, expected)

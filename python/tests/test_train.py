@@ -184,3 +184,23 @@ def test_keyboard_interrupt_on_arrays_with_out(tmp_path):
                   progress=lambda p: os.kill(os.getpid(), signal.SIGINT))
     assert (tmp_path / "run" / "checkpoint.bin").exists()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_two_trainings_at_once_give_what_each_gives_alone():
+    """Each run has its own thread team, and the interrupt handlers are shared safely:
+    two trainings in Python threads give the weights each gives alone."""
+    x, y = make_blobs(400)
+    configs = [blobs_config(seed=1), blobs_config(seed=2, threads=2)]
+    alone = [mlp.train(c, data=(x, y)).model.weights[0].copy() for c in configs]
+    together = [None, None]
+
+    def run(i):
+        together[i] = mlp.train(configs[i], data=(x, y)).model.weights[0]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for a, b in zip(alone, together):
+        np.testing.assert_array_equal(a, b)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
