@@ -96,7 +96,8 @@ def test_progress_callback():
 def test_gil_is_released_while_training():
     """With a switch interval of 1000 s the GIL changes hands only where it is released. A
     thread woken by the first progress callback stops the run with SIGINT: it can only do
-    so, before the many epochs are over, if the engine lets go of the GIL while it trains."""
+    so, before the many epochs are over (seconds of work, ended after a few steps when the
+    test passes), if the engine lets go of the GIL while it trains."""
     x, y = make_blobs(1000)
     started = threading.Event()
 
@@ -109,7 +110,7 @@ def test_gil_is_released_while_training():
     sys.setswitchinterval(1000)
     try:
         with pytest.raises(KeyboardInterrupt, match=r"interrupted by SIGINT at step \d+ \(epoch \d+\); nothing saved"):
-            mlp.train(blobs_config(epochs=2000), data=(x, y), progress=lambda p: started.set())
+            mlp.train(blobs_config(epochs=50000), data=(x, y), progress=lambda p: started.set())
     finally:
         sys.setswitchinterval(interval)
         started.set()
