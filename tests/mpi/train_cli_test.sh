@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `mpirun -np N mlp train` end to end, for N = 2 and 3 on loopback:
 #   - the weights after 2 epochs agree with one process's within 1e-5 (relative, every weight);
-#   - the same config, seed and N give the same bits again;
+#   - the same config, seed and N give the same bits again; 2 threads per rank still agree;
 #   - rank 0 alone writes the run directory, and metrics.json records the ranks;
 #   - a run stopped after 7 steps by N ranks and resumed by the other N ends where one
 #     process does.
@@ -26,6 +26,10 @@ for n in 2 3; do
     leftovers=$(find "$tmp/np$n" -name '*.tmp*' | wc -l)
     [ "$leftovers" = 0 ] || { echo "temporary files left in the run directory"; exit 1; }
 done
+
+# Threads inside each rank (the products split over a team of 2).
+train "${mpirun[@]}" -np 2 "$mlp" train --config "$config" --out "$tmp/np2-threads2" --set train.threads=2
+echo "np 2 x 2 threads vs one process:"; "$compare" "$tmp/np2-threads2" "$tmp/one" 1e-5
 
 # Stopped by 2 ranks after 7 steps, finished by 3 (and the other way round).
 for pair in "2 3" "3 2"; do

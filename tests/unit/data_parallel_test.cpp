@@ -97,5 +97,46 @@ INSTANTIATE_TEST_SUITE_P(Cases, InProcessRanks,
                              return std::get<0>(info.param).name + "_" + std::to_string(std::get<1>(info.param)) + "_ranks";
                          });
 
+// Divergence over ranks: the data of divergence_test.cpp (x = ±1e19, a linear model from
+// W ≈ 0) overflow at step 2 for lr > 6.8; with reduce_lr every rank sees the same NaN at
+// the same step (the loss is summed over ranks), goes back and halves lr alike: 16 → 8 → 4.
+TEST(InProcessRanksDiverge, EveryRankRecoversAlikeAndMatchesOneProcess) {
+    auto make = [] {
+        auto data = std::make_unique<Dataset>();
+        data->rows = 64, data->features = 1, data->classes = 2;
+        for (int i = 0; i < 64; ++i) {
+            data->labels.push_back(i % 2);
+            data->f32.push_back(i % 2 ? 1e19f : -1e19f);
+        }
+        data->class_names = {"0", "1"};
+        return data;
+    };
+    DataConfig config;
+    config.validation = 0;
+    config.normalize = "none";
+    const DataSplits data = make_splits(make(), make(), config);
+    TrainSettings s;
+    s.epochs = 2, s.batch_size = 16, s.lr = 16.0, s.validations_per_epoch = 4;
+    s.on_divergence = DivergencePolicy::reduce_lr;
+    auto train_on = [&](Communicator* comm) {
+        Architecture arch;
+        arch.inputs = 1, arch.classes = 2;
+        Network<float> net(arch);
+        Rng rng(1);
+        initialize(net, Init{InitScheme::normal, 1e-30}, rng);
+        Trainer trainer(net, s, data, comm);
+        const TrainResult result = trainer.run();
+        EXPECT_EQ(result.steps, 8);
+        EXPECT_EQ(trainer.state().lr_scale, 0.25);
+        return Outcome{trainer.network().params, result};
+    };
+    const Outcome alone = train_on(nullptr);
+    for (int n : {2, 3}) {
+        std::vector<Outcome> ranks(n);
+        ThreadRanks(n).run([&](Communicator& comm) { ranks[comm.rank()] = train_on(&comm); });
+        for (int r = 0; r < n; ++r) expect_close(ranks[r].params, alone.params);
+    }
+}
+
 }  // namespace
 }  // namespace mlp
