@@ -24,7 +24,9 @@ job=$!
 for _ in $(seq 600); do [ -f "$run/checkpoint.bin" ] && break; sleep 0.1; done
 [ -f "$run/checkpoint.bin" ] || fail "no checkpoint after 60 s"
 rank1=""
-for p in $(pgrep -P "$job"); do
+for stat in /proc/[0-9]*/stat; do  # mpirun's children (no pgrep: procps may be missing)
+    { read -r p _ _ ppid _ < "$stat"; } 2> /dev/null || continue
+    [ "$ppid" = "$job" ] || continue
     tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1' && rank1=$p
 done
 [ -n "$rank1" ] || fail "rank 1 not found among mpirun's children"
