@@ -98,7 +98,8 @@ int data_info_command(const DataInfoOptions& options) {
     const Normalizer& norm = data.normalizer;
     std::printf("normalize: %s (fitted on the train split)", normalize_name(norm.mode).c_str());
     if (norm.mode != NormalizeMode::none && !norm.mean.empty()) {
-        if (norm.mode == NormalizeMode::global || norm.mode == NormalizeMode::scale255) {
+        if (norm.mode == NormalizeMode::global || norm.mode == NormalizeMode::scale255 ||
+            norm.mode == NormalizeMode::centered255) {
             std::printf(" mean %.4f std %.4f", norm.mean[0], 1.0 / norm.inv_std[0]);
         } else if (norm.mode == NormalizeMode::per_channel) {
             const int plane = shape[1] * shape[2];

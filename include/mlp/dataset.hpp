@@ -41,14 +41,17 @@ struct Subset {
 // global: one mean/std over all features; per_feature: each feature its own;
 // per_channel: one mean/std per image channel (needs image_shape); mean_image: subtract
 // each feature's mean, no scaling (the CIFAR-10 course code's preprocessing);
-// scale255: x/255 into [0, 1]; none: raw values.
-enum class NormalizeMode { global, per_feature, per_channel, mean_image, scale255, none };
+// scale255: x/255 into [0, 1]; centered255: (x/255 − 0.5)/0.5 = x/127.5 − 1 into [−1, 1]
+// (torchvision's ToTensor then Normalize(0.5, 0.5), as the HLCV/AML PyTorch assignment
+// normalises CIFAR-10); none: raw values.
+enum class NormalizeMode { global, per_feature, per_channel, mean_image, scale255, centered255, none };
 inline constexpr NamedValue<NormalizeMode> kNormalizeNames[] = {
     {"global", NormalizeMode::global},
     {"per_feature", NormalizeMode::per_feature},
     {"per_channel", NormalizeMode::per_channel},
     {"mean_image", NormalizeMode::mean_image},
     {"scale255", NormalizeMode::scale255},
+    {"centered255", NormalizeMode::centered255},
     {"none", NormalizeMode::none},
 };
 NormalizeMode parse_normalize(const std::string& name);

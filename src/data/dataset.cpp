@@ -25,6 +25,11 @@ Normalizer Normalizer::fit(NormalizeMode mode, const Subset& train) {
         norm.inv_std.assign(D, 1.0f / 255.0f);
         return norm;
     }
+    if (mode == NormalizeMode::centered255) {  // (x/255 − 0.5)/0.5 = (x − 127.5)/127.5
+        norm.mean.assign(D, 127.5f);
+        norm.inv_std.assign(D, 1.0f / 127.5f);
+        return norm;
+    }
     require(train.size() > 0, "normalization: the training split is empty");
     const int C = data.image_shape[0], plane = data.image_shape[1] * data.image_shape[2];
     if (mode == NormalizeMode::per_channel)

@@ -94,8 +94,27 @@ TEST(Normalizer, Scale255AndNone) {
     }
 }
 
+// torchvision's ToTensor then Normalize(0.5, 0.5): (x/255 − 0.5)/0.5, so 0 → −1, 255 → 1.
+TEST(Normalizer, Centered255IsTorchvisionsHalfNormalize) {
+    Dataset d;
+    d.name = "bytes";
+    d.features = 5;
+    d.classes = 2;
+    d.rows = 1;
+    d.u8 = {0, 1, 127, 128, 255};
+    d.labels = {0};
+    const Subset row{&d, {0}};
+    const Normalizer n = Normalizer::fit(NormalizeMode::centered255, row);
+    std::vector<float> X(5, 0.0f);
+    const int order[1] = {0};
+    gather_batch(row, order, 1, n, MatrixView<float>(X.data(), 1, 5), nullptr);
+    for (int f = 0; f < 5; ++f) EXPECT_NEAR(X[f], (d.u8[f] / 255.0 - 0.5) / 0.5, 1e-6) << "pixel " << int(d.u8[f]);
+    EXPECT_EQ(X[0], -1.0f);
+    EXPECT_EQ(X[4], 1.0f);
+}
+
 TEST(Normalizer, ModeNamesRoundTripAndUnknownIsAnError) {
-    for (const char* name : {"global", "per_feature", "per_channel", "mean_image", "scale255", "none"})
+    for (const char* name : {"global", "per_feature", "per_channel", "mean_image", "scale255", "centered255", "none"})
         EXPECT_EQ(normalize_name(parse_normalize(name)), name);
     const std::string e = error_of([] { parse_normalize("zscore"); });
     EXPECT_NE(e.find("unknown normalization 'zscore' (expected global, per_feature"), std::string::npos) << e;

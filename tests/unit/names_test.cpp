@@ -70,7 +70,7 @@ TEST(Names, EveryTableCoversItsEnum) {
     EXPECT_EQ(std::size(kActivationNames), 6u);
     EXPECT_EQ(std::size(kInitNames), 6u);
     EXPECT_EQ(std::size(kOptimizerNames), 4u);
-    EXPECT_EQ(std::size(kNormalizeNames), 6u);
+    EXPECT_EQ(std::size(kNormalizeNames), 7u);
     EXPECT_EQ(std::size(kBiasModeNames), 2u);
     EXPECT_EQ(std::size(kDivergencePolicyNames), 2u);
     EXPECT_EQ(std::size(kGemmBackendNames), 5u);
@@ -84,7 +84,8 @@ TEST(Names, ErrorsListTheNamesFromTheTable) {
     EXPECT_EQ(error_of([] { parse_optimizer("rmsprop"); }),
               "unknown optimizer 'rmsprop' (expected sgd, momentum, nesterov or adam)");
     EXPECT_EQ(error_of([] { parse_normalize("zscore"); }),
-              "unknown normalization 'zscore' (expected global, per_feature, per_channel, mean_image, scale255 or none)");
+              "unknown normalization 'zscore' (expected global, per_feature, per_channel, mean_image, scale255, centered255 "
+              "or none)");
     EXPECT_EQ(error_of([] { parse_bias_mode("both"); }), "unknown bias convention 'both' (expected explicit or trick)");
     EXPECT_EQ(error_of([] { parse_divergence_policy("ignore"); }),
               "unknown divergence policy 'ignore' (expected stop or reduce_lr)");
