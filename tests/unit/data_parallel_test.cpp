@@ -79,7 +79,8 @@ protected:
 };
 
 TEST_P(InProcessRanks, MatchOneProcessAndEachOther) {
-    const auto& [c, n] = GetParam();
+    const Case c = std::get<0>(GetParam());  // not a structured binding: clang 14 cannot capture one
+    const int n = std::get<1>(GetParam());
     const Outcome alone = train(c, data, nullptr);
     std::vector<Outcome> outcomes(n);
     ThreadRanks(n).run([&](Communicator& comm) { outcomes[comm.rank()] = train(c, data, &comm); });
