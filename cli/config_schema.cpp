@@ -514,8 +514,12 @@ std::vector<ConfigKey> make_keys() {
     keys.push_back(number("train", "epsilon", [](auto& c) -> auto& { return c.train.optimizer.epsilon; },
                           {"> 0", "Adam's ε", "adam"}, [](const double& v) { return v > 0; }, "must be > 0"));
     keys.push_back(number("train", "l2", [](auto& c) -> auto& { return c.train.l2; },
-                          {"≥ 0", "λ in λ·Σ‖W‖² over weights only (gradient 2λW; biases unregularised)"},
+                          {"≥ 0", "λ in λ·Σ‖W‖² over the weights (gradient 2λW; biases too with l2_biases)"},
                           [](const double& v) { return v >= 0; }, "must be >= 0"));
+    keys.push_back(plain<bool>("train", "l2_biases", [](auto& c) -> auto& { return c.train.l2_biases; },
+                               {"", "L2 on the bias vectors too: λ·Σ‖b‖² joins the objective (PyTorch's weight_decay "
+                                    "= 2λ decays every parameter)",
+                                "", [](const Config& c) { return c.train.l2_biases; }}));
     keys.push_back(number("train", "max_norm", [](auto& c) -> auto& { return c.train.max_norm; },
                           {"≥ 0",
                            "c: after every update each hidden unit's incoming weight vector (a column of W_l, bias "

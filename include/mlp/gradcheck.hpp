@@ -1,5 +1,5 @@
 // Gradient checking: back-propagated gradients against central finite differences of the
-// whole objective (mean cross-entropy + λ·Σ‖W‖²), computed in double precision. A network
+// whole objective (mean cross-entropy + λ·Σ‖W‖², + λ·Σ‖b‖² with l2_biases), computed in double precision. A network
 // with dropout is checked on one training pass's masks, frozen (drawn from `seed`, step 1).
 #pragma once
 #include <cstdint>
@@ -14,6 +14,7 @@ struct GradcheckSettings {
     int samples_per_tensor = 64;  // entries checked per tensor (0 → all), drawn at random
     double step = 1e-6;           // h in (f(w+h) − f(w−h)) / 2h
     double l2 = 0.0;
+    bool l2_biases = false;  // λ·Σ‖b‖² in the objective too
     std::uint64_t seed = 0;
     double tolerance_double = 1e-6;  // the engine run in double precision
     double tolerance_float = 1e-4;   // the float engine used for training

@@ -1,8 +1,10 @@
 // Regularisers that act on the weights, not on activations (dropout is a layer, dropout.hpp):
-//   L2 weight decay: the objective gains λ·Σ_l ‖W_l‖², weights only (biases are not
-//   penalised), so a weight's gradient gains 2λ·w. Training never forms that gradient:
-//   the optimizer adds decay·w to g element by element as it updates (Optimizer::update),
-//   with decay = l2_decay(λ) on weight tensors and 0 on biases; gradcheck checks the same.
+//   L2 weight decay: the objective gains λ·Σ_l ‖W_l‖², weights only unless train.l2_biases
+//   adds λ·Σ_l ‖b_l‖² (PyTorch's Adam/SGD weight_decay = 2λ decays every parameter), so a
+//   penalised parameter's gradient gains 2λ·w. Training never forms that gradient: the
+//   optimizer adds decay·w to g element by element as it updates (Optimizer::update), with
+//   decay = l2_decay(λ) on weight tensors, and on biases with l2_biases (else 0); gradcheck
+//   checks the same.
 //   Max-norm (Srivastava et al. 2014, §5.1): after every update, each hidden unit's
 //   incoming weight vector (a column of W_l) longer than c is scaled back to length c.
 #pragma once

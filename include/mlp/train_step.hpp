@@ -81,9 +81,10 @@ struct StepResult {
 
 // What a step applies besides the optimizer's rule.
 struct StepRules {
-    double l2 = 0.0;         // λ in λ·Σ‖W‖² (weights only)
+    double l2 = 0.0;         // λ in λ·Σ‖W‖² (weights; biases too with l2_biases)
     double max_norm = 0.0;   // c: hidden units' incoming weight vectors kept to ‖w‖ ≤ c; 0 → off
     std::uint64_t seed = 0;  // the dropout masks' stream (the network's rates say if there are any)
+    bool l2_biases = false;  // L2 on the bias vectors too (decay 2λ), as PyTorch's weight_decay
 };
 
 class TrainStep {
@@ -169,6 +170,7 @@ private:
     mutable Optimizer optimizer_;
     StepRules rules_;
     float decay_;          // l2_decay(λ)
+    float bias_decay_;     // decay_ with l2_biases, else 0
     DropoutStream masks_;  // the stream at the step in progress
     GradientBuckets buckets_;  // data-parallel: the gradients' sums across ranks
     int batch_ = 0;

@@ -42,6 +42,7 @@ struct TrainSettings {
     double lr = 0.1;
     OptimizerSettings optimizer;
     double l2 = 0.0;        // λ in λ·Σ‖W‖²
+    bool l2_biases = false; // λ·Σ‖b‖² too (PyTorch's weight_decay decays every parameter)
     double max_norm = 0.0;  // c: hidden units' incoming weight vectors kept to ‖w‖ ≤ c; 0 → off
     double lr_decay = 1.0;  // lr of epoch e (from 1) = lr · lr_decay^(e−1)
     int validations_per_epoch = 5;

@@ -27,23 +27,28 @@ void load_batch(Workspace<T>& ws, ConstView<float> X, const int* labels) {
     }
 }
 
-// λ·Σ‖W_l‖² over the weight tensors.
-double weights_penalty(const Network<double>& net, double lambda) {
+// λ·Σ‖W_l‖² over the weight tensors, and λ·Σ‖b_l‖² over the biases with `biases`.
+double weights_penalty(const Network<double>& net, double lambda, bool biases) {
     double sum = 0.0;
     for (int l = 0; l < net.layers(); ++l) {
+        const LayerLayout& layer = net.layout().layers[l];
         const ConstView<double> W = net.weight(net.params, l);
         sum += l2_penalty(W.data, W.size(), lambda);
+        if (biases && layer.has_bias) sum += l2_penalty(net.params.data() + layer.b_offset, layer.out, lambda);
     }
     return sum;
 }
 
-// The gradient the optimizer steps along: each weight's g + decay·w, biases as they are.
+// The gradient the optimizer steps along: each weight's g + decay·w, and each bias's with
+// `biases` (else as it is).
 template <class T>
-void add_weight_decay(Network<T>& net, T decay) {
-    for (int l = 0; l < net.layers(); ++l) {
-        const ConstView<T> W = net.weight(std::as_const(net.params), l);
-        const MatrixView<T> dW = net.weight(net.grads, l);
-        for (std::size_t i = 0; i < W.size(); ++i) dW.data[i] = l2_gradient(dW.data[i], W.data[i], decay);
+void add_weight_decay(Network<T>& net, T decay, bool biases) {
+    auto decay_range = [&](std::size_t offset, std::size_t n) {
+        for (std::size_t i = offset; i < offset + n; ++i) net.grads[i] = l2_gradient(net.grads[i], net.params[i], decay);
+    };
+    for (const LayerLayout& layer : net.layout().layers) {
+        decay_range(layer.w_offset, std::size_t(layer.in) * layer.out);
+        if (biases && layer.has_bias) decay_range(layer.b_offset, layer.out);
     }
 }
 
@@ -84,14 +89,14 @@ std::vector<GradcheckRow> gradcheck(const Context& ctx, const Network<float>& ne
     const DropoutStream frozen = DropoutStream::of_seed(settings.seed, 1);
     const DropoutStream* masks = net.has_dropout() ? &frozen : nullptr;
     dnet.forward_backward(ctx, dws, B, 0, {}, masks);
-    add_weight_decay(dnet, 2.0 * settings.l2);
+    add_weight_decay(dnet, 2.0 * settings.l2, settings.l2_biases);
 
     Network<float> fnet(net.architecture());
     fnet.params.copy_from(net.params);
     Workspace<float> fws(fnet.layout(), B);
     load_batch(fws, X, labels);
     fnet.forward_backward(ctx, fws, B, 0, {}, masks);
-    add_weight_decay(fnet, l2_decay(settings.l2));
+    add_weight_decay(fnet, l2_decay(settings.l2), settings.l2_biases);
     for (const TensorRef& t : tensors_of(net.layout())) {
         dnet.grads[t.offset] += settings.analytic_error;
         fnet.grads[t.offset] += static_cast<float>(settings.analytic_error);
@@ -102,7 +107,7 @@ std::vector<GradcheckRow> gradcheck(const Context& ctx, const Network<float>& ne
     auto objective = [&](std::uint64_t* signature) {
         const ConstView<double> logits = dnet.forward(ctx, dws, B, 0, masks);
         const double loss = softmax_cross_entropy<double>(logits, dws.labels.data(), MatrixView<double>()).loss +
-                            weights_penalty(dnet, settings.l2);
+                            weights_penalty(dnet, settings.l2, settings.l2_biases);
         if (signature) *signature = kink_signature(dnet, dws, B);
         return loss;
     };

@@ -38,6 +38,7 @@ TrainStep::TrainStep(const Context& ctx, Network<float>& net, const OptimizerSet
       optimizer_(optimizer, net.params.size()),
       rules_(rules),
       decay_(l2_decay(rules.l2)),
+      bias_decay_(rules.l2_biases ? decay_ : 0.0f),
       masks_(DropoutStream::of_seed(rules.seed, 0)),
       buckets_(net.layout()) {}
 
@@ -166,7 +167,8 @@ bool TrainStep::update_layers(int first) {
     for (int l = first; l < net_.layers(); ++l) {
         const LayerLayout& layer = net_.layout().layers[l];
         finite &= optimizer_.update(net_.params, net_.grads, layer.w_offset, long(layer.in) * layer.out, decay_);
-        if (layer.has_bias) finite &= optimizer_.update(net_.params, net_.grads, layer.b_offset, layer.out);
+        if (layer.has_bias)
+            finite &= optimizer_.update(net_.params, net_.grads, layer.b_offset, layer.out, bias_decay_);
         if (l + 1 < net_.layers()) max_norm(net_.weight(net_.params, l), rules_.max_norm);
     }
     return finite;
@@ -474,12 +476,12 @@ bool TrainStep::update_slice(int l, int rank) {
         return optimizer_.update(w + at, g + at, m ? m + at : nullptr, v ? v + at : nullptr, n, decay);
     };
     bool finite = update(s.W, long(layer.in) * s.w, decay_);
-    if (layer.has_bias) finite &= update(s.b, s.w, 0.0f);
+    if (layer.has_bias) finite &= update(s.b, s.w, bias_decay_);
     max_norm(MatrixView<float>(w + s.W, layer.in, s.w), rules_.max_norm);
     if (l != net_.layers() - 2) return finite;
     const LayerLayout& out = layout.layers.back();
     finite &= update(sh.W_out, long(s.w) * out.out, decay_);
-    if (rank == 0 && out.has_bias) finite &= update(sh.b_out, out.out, 0.0f);
+    if (rank == 0 && out.has_bias) finite &= update(sh.b_out, out.out, bias_decay_);
     return finite;
 }
 

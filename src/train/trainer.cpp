@@ -77,7 +77,7 @@ Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataS
       data_(data),
       team_(settings.threads),
       ctx_{&team_, settings.gemm, comm},
-      step_(ctx_, net, settings.optimizer, StepRules{settings.l2, settings.max_norm, settings.seed}),
+      step_(ctx_, net, settings.optimizer, StepRules{settings.l2, settings.max_norm, settings.seed, settings.l2_biases}),
       ws_(net.layout(), workspace_rows(settings_, data)),
       eval_ws_(net.layout(), std::max(workspace_rows(settings_, data), kEvalBatch)) {
     require(data.train.data->features == net.architecture().inputs,

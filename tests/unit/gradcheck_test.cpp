@@ -10,7 +10,7 @@ namespace mlp {
 namespace {
 
 std::vector<GradcheckRow> check(ActivationKind kind, BiasMode bias, std::vector<int> hidden, double l2,
-                                double dropout = 0.0, double input_dropout = 0.0) {
+                                double dropout = 0.0, double input_dropout = 0.0, bool l2_biases = false) {
     Architecture arch;
     arch.dropout = dropout;
     arch.input_dropout = input_dropout;
@@ -28,6 +28,7 @@ std::vector<GradcheckRow> check(ActivationKind kind, BiasMode bias, std::vector<
     GradcheckSettings settings;
     settings.samples_per_tensor = 0;  // every entry
     settings.l2 = l2;
+    settings.l2_biases = l2_biases;
     return gradcheck(test::test_context(), net, MatrixView<const float>(x.data(), B, arch.inputs), labels, settings);
 }
 
@@ -46,6 +47,13 @@ TEST_P(EveryActivation, BiasTrickPasses) {
 
 TEST_P(EveryActivation, WithL2Passes) {
     for (const auto& row : check(GetParam(), BiasMode::explicit_vectors, {6}, 0.03)) EXPECT_TRUE(row.passed) << row.tensor;
+}
+
+// train.l2_biases: λ·Σ‖b‖² joins the objective, 2λ·b the biases' gradients.
+TEST_P(EveryActivation, WithL2OnBiasesPasses) {
+    const auto rows = check(GetParam(), BiasMode::explicit_vectors, {6}, 0.03, 0.0, 0.0, true);
+    ASSERT_EQ(rows.size(), 4u);
+    for (const auto& row : rows) EXPECT_TRUE(row.passed) << row.tensor;
 }
 
 // Dropout: the gradient of one training pass with its masks frozen (drawn from the seed).

@@ -119,6 +119,51 @@ TEST(TrainStep, TwoThreadsMatchOneForEveryOptimizerAndShape) {
         }
 }
 
+// train.l2_biases (issue 19): one SGD step with L2 λ moves every parameter, biases included,
+// by −lr·2λ·w more than the same step without L2 (w ← w − lr·(g + 2λw)), on one thread and
+// when the step is shared over two (each rank updates its own slice of the biases).
+TEST(TrainStep, L2OnBiasesDecaysEveryParameterByTwoLambda) {
+    const Architecture arch = architecture(300, {200}, 10);
+    const int B = 256;
+    ASSERT_EQ(shared(arch, B), 1);
+    const double lr = 0.1, lambda = 0.05;
+    for (int threads : {1, 2}) {
+        auto step_once = [&](double l2, bool biases) {
+            ThreadTeam team(threads);
+            Network<float> net(arch);
+            Rng rng(4);
+            initialize(net, Init{InitScheme::fan_in}, rng);
+            const auto b = test::cast<float>(test::random_values(net.params.size(), 9));
+            for (const LayerLayout& layer : net.layout().layers)  // biases away from 0, where decay shows
+                std::copy(b.begin(), b.begin() + layer.out, net.params.data() + layer.b_offset);
+            std::vector<float> before(net.params.begin(), net.params.end());
+            TrainStep step(test::test_context(&team), net, OptimizerSettings{}, {.l2 = l2, .l2_biases = biases});
+            Workspace<float> ws(net.layout(), B);
+            const auto x = test::cast<float>(test::random_values(std::size_t(B) * arch.inputs, 6));
+            std::copy(x.begin(), x.end(), ws.input.data);
+            for (int i = 0; i < B; ++i) ws.labels[i] = i % arch.classes;
+            EXPECT_TRUE(step.run(ws, B, lr).finite);
+            const Network<float>& trained = step.network();
+            return std::pair{before, std::vector<float>(trained.params.begin(), trained.params.end())};
+        };
+        const auto [w0, plain] = step_once(0.0, false);
+        const auto [w0_again, weights_only] = step_once(lambda, false);
+        const auto [w0_too, all] = step_once(lambda, true);
+        ASSERT_EQ(w0, w0_again);
+        const Network<float> shape(arch);
+        for (const LayerLayout& layer : shape.layout().layers) {
+            for (std::size_t i = layer.w_offset; i < layer.w_offset + std::size_t(layer.in) * layer.out; i += 97) {
+                EXPECT_NEAR(all[i] - plain[i], -lr * 2 * lambda * w0[i], 1e-6) << "threads " << threads << " W " << i;
+                EXPECT_NEAR(weights_only[i] - plain[i], -lr * 2 * lambda * w0[i], 1e-6) << i;
+            }
+            for (std::size_t i = layer.b_offset; i < layer.b_offset + std::size_t(layer.out); ++i) {
+                EXPECT_NEAR(all[i] - plain[i], -lr * 2 * lambda * w0[i], 1e-6) << "threads " << threads << " b " << i;
+                EXPECT_EQ(weights_only[i], plain[i]) << "biases are not decayed without l2_biases, " << i;
+            }
+        }
+    }
+}
+
 TEST(TrainStep, TwoThreadsGiveTheSameBitsEveryRun) {
     const Architecture arch = architecture(300, {100, 60}, 10);
     const Trained a = train(arch, 2, OptimizerKind::adam, 1e-3, 64);
