@@ -30,6 +30,7 @@ struct Config {
     ModelConfig model;
     TrainSettings train;
     std::string optimizer = "sgd";
+    std::string schedule = "none";  // none | step | cosine
     std::string gemm = "auto";
     std::string train_metrics = "running";  // running | full
     std::string on_divergence = "stop";     // stop | reduce_lr

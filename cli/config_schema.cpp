@@ -528,6 +528,27 @@ std::vector<ConfigKey> make_keys() {
     keys.push_back(number("train", "lr_decay", [](auto& c) -> auto& { return c.train.lr_decay; },
                           {"(0, 1]", "per epoch: lr of epoch e = lr·decay^(e−1)"},
                           [](const double& v) { return v > 0 && v <= 1; }, "expected a factor in (0, 1]"));
+    const auto scheduled = [](const Config& c) { return c.train.schedule.kind != ScheduleKind::none; };
+    const auto stepped = [](const Config& c) { return c.train.schedule.kind == ScheduleKind::step; };
+    keys.push_back(named("train", "schedule", [](auto& c) -> auto& { return c.schedule; },
+                         {comma_list(names_of(kScheduleNames)),
+                          "lr by step t on top of lr_decay (T steps in all, W of warm-up): none keeps it; step: × "
+                          "step_gamma every step_epochs epochs; cosine: × (1 + cos(π(t − W)/(T − W)))/2, down to 0 "
+                          "at the end (Loshchilov & Hutter 2017)",
+                          "", scheduled},
+                         [](const std::string& v, Config& c) { c.train.schedule.kind = parse_schedule(v); }));
+    keys.push_back(integer("train", "step_epochs", [](auto& c) -> auto& { return c.train.schedule.step_epochs; },
+                           {"≥ 1", "step schedule: epochs between two drops", "step", stepped},
+                           [](const int& v) { return v >= 1; }, "must be >= 1"));
+    keys.push_back(number("train", "step_gamma", [](auto& c) -> auto& { return c.train.schedule.step_gamma; },
+                          {"(0, 1]", "step schedule: the factor of each drop", "step", stepped},
+                          [](const double& v) { return v > 0 && v <= 1; }, "expected a factor in (0, 1]"));
+    keys.push_back(number("train", "warmup_epochs", [](auto& c) -> auto& { return c.train.schedule.warmup_epochs; },
+                          {"≥ 0",
+                           "linear warm-up over the first W = round(warmup_epochs · steps per epoch) steps: step t "
+                           "(from 0) takes (t + 1)/W of its lr; any schedule (0: none)",
+                           "", [](const Config& c) { return c.train.schedule.warmup_epochs > 0; }},
+                          [](const double& v) { return v >= 0 && v <= 1e6; }, "expected a number of epochs >= 0"));
     keys.push_back(integer("train", "validations_per_epoch", [](auto& c) -> auto& { return c.train.validations_per_epoch; },
                            {"≥ 1", "validation checks per epoch, evenly spaced"}, [](const int& v) { return v >= 1; },
                            "must be >= 1"));

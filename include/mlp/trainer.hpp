@@ -19,6 +19,7 @@
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
 #include "mlp/rng.hpp"
+#include "mlp/schedule.hpp"
 #include "mlp/train_step.hpp"
 
 namespace mlp {
@@ -45,6 +46,7 @@ struct TrainSettings {
     bool l2_biases = false; // λ·Σ‖b‖² too (PyTorch's weight_decay decays every parameter)
     double max_norm = 0.0;  // c: hidden units' incoming weight vectors kept to ‖w‖ ≤ c; 0 → off
     double lr_decay = 1.0;  // lr of epoch e (from 1) = lr · lr_decay^(e−1)
+    LrSchedule schedule;    // on top of lr_decay: step, cosine, warm-up (schedule.hpp)
     int validations_per_epoch = 5;
     int patience = 0;       // validation checks without a new best val loss before stopping; 0 → never stop
     std::uint64_t seed = 0;
@@ -151,7 +153,9 @@ public:
 
 private:
     void begin_epoch();
-    double lr() const;
+    // The lr of the step with index t (from 0): scheduled_lr, halved at each divergence recovery.
+    double lr_at(long t) const;
+    double lr() const { return lr_at(state_.steps); }  // of the next step
     bool step_limit_reached() const { return settings_.max_steps > 0 && state_.steps >= settings_.max_steps; }
     void restore(const Checkpoint& checkpoint);
     void record_step(const LossResult& batch, int b, double elapsed, const TrainHooks& hooks);
@@ -169,6 +173,7 @@ private:
     Workspace<float> eval_ws_;
     Buffer<float> best_params_;
     long steps_per_epoch_;  // S = ⌈N / B⌉
+    long total_steps_;      // T = epochs · S, or max_steps when that is fewer
     int checks_per_epoch_;  // k
     TrainState state_;
 };

@@ -88,6 +88,8 @@ Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataS
     if (settings.patience > 0) best_params_ = Buffer<float>(net.params.size());
     const int N = data.train.size(), B = settings.batch_size;
     steps_per_epoch_ = (static_cast<long>(N) + B - 1) / B;  // in 64 bits: N + B − 1 overflows an int
+    total_steps_ = steps_per_epoch_ * settings.epochs;
+    if (settings.max_steps > 0) total_steps_ = std::min(total_steps_, settings.max_steps);
     checks_per_epoch_ = static_cast<int>(std::max(1L, std::min<long>(settings.validations_per_epoch, steps_per_epoch_)));
     state_.order.resize(N);
     std::iota(state_.order.begin(), state_.order.end(), 0);
@@ -106,8 +108,9 @@ void Trainer::begin_epoch() {
     state_.shuffle = rng.state();
 }
 
-double Trainer::lr() const {
-    return settings_.lr * std::pow(settings_.lr_decay, state_.epoch - 1) * state_.lr_scale;
+double Trainer::lr_at(long t) const {
+    return scheduled_lr(settings_.schedule, settings_.lr, settings_.lr_decay, t, steps_per_epoch_, total_steps_) *
+           state_.lr_scale;
 }
 
 namespace {
@@ -161,7 +164,7 @@ void Trainer::record_step(const LossResult& batch, int b, double elapsed, const 
     // A run cut short by max_steps still ends with a validation check.
     if (st.position == check_step(steps_per_epoch_, checks_per_epoch_, st.next_check) || step_limit_reached()) {
         ++st.next_check;
-        st.history.push_back(check(st.steps, steps_per_epoch_, lr(), p.loss, p.accuracy, elapsed));
+        st.history.push_back(check(st.steps, steps_per_epoch_, lr_at(st.steps - 1), p.loss, p.accuracy, elapsed));
         const HistoryRow& row = st.history.back();
         st.loss_sum = st.correct = st.seen = 0.0;
         p.check = &row;
