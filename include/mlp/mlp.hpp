@@ -91,6 +91,10 @@ struct TrainConfig {
     std::string optimizer = "sgd";  // sgd | momentum | nesterov | adam
     double momentum = 0.9, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
     double l2 = 0, max_norm = 0, lr_decay = 1;
+    bool l2_biases = false;
+    std::string schedule = "none";  // none | step | cosine, on top of lr_decay
+    int step_epochs = 10;
+    double step_gamma = 0.1, warmup_epochs = 0;
     int validations_per_epoch = 5;
     int patience = 0;  // early stopping after this many checks without a better val loss; 0: off
     std::uint64_t seed = 0;

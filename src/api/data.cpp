@@ -4,6 +4,7 @@
 
 #include "config.hpp"  // cli/: the experiment TOML schema
 #include "mlp/gemm_backend.hpp"
+#include "mlp/schedule.hpp"
 #include "state.hpp"
 
 namespace mlp {
@@ -84,9 +85,27 @@ Experiment load_experiment(const std::string& toml_path, const std::vector<std::
     network.init = config.model.init;
     network.init_scale = config.model.init_scale;
     const TrainSettings& s = config.train;
-    TrainConfig train{s.epochs, s.max_steps, s.batch_size, s.lr, config.optimizer, s.optimizer.momentum,
-                      s.optimizer.beta1, s.optimizer.beta2, s.optimizer.epsilon, s.l2, s.max_norm, s.lr_decay,
-                      s.validations_per_epoch, s.patience, s.seed};
+    TrainConfig train;
+    train.epochs = s.epochs;
+    train.max_steps = s.max_steps;
+    train.batch_size = s.batch_size;
+    train.lr = s.lr;
+    train.optimizer = optimizer_name(s.optimizer.kind);
+    train.momentum = s.optimizer.momentum;
+    train.beta1 = s.optimizer.beta1;
+    train.beta2 = s.optimizer.beta2;
+    train.epsilon = s.optimizer.epsilon;
+    train.l2 = s.l2;
+    train.max_norm = s.max_norm;
+    train.lr_decay = s.lr_decay;
+    train.l2_biases = s.l2_biases;
+    train.schedule = schedule_name(s.schedule.kind);
+    train.step_epochs = s.schedule.step_epochs;
+    train.step_gamma = s.schedule.step_gamma;
+    train.warmup_epochs = s.schedule.warmup_epochs;
+    train.validations_per_epoch = s.validations_per_epoch;
+    train.patience = s.patience;
+    train.seed = s.seed;
     return Experiment{std::move(data), std::move(network), std::move(train)};
 }
 

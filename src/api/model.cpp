@@ -8,6 +8,7 @@
 #include "mlp/image_folder.hpp"
 #include "mlp/init.hpp"
 #include "mlp/metrics.hpp"
+#include "mlp/schedule.hpp"
 #include "mlp/trainer.hpp"
 #include "state.hpp"
 
@@ -97,6 +98,9 @@ TrainSummary Model::train(const Runtime& runtime, const Data& data, const TrainC
     s.l2 = config.l2;
     s.max_norm = config.max_norm;
     s.lr_decay = config.lr_decay;
+    s.l2_biases = config.l2_biases;
+    s.schedule = LrSchedule{parse_schedule(config.schedule), config.step_epochs, config.step_gamma,
+                            config.warmup_epochs};
     s.validations_per_epoch = config.validations_per_epoch;
     s.patience = config.patience;
     s.seed = config.seed;

@@ -4,6 +4,7 @@
 
 #include "config.hpp"
 #include "mlp/mlp.hpp"
+#include "mlp/schedule.hpp"
 #include "mlp/trainer.hpp"
 
 namespace mlp {
@@ -25,6 +26,11 @@ TEST(LibraryApi, TrainConfigDefaultsAreTheCliDefaults) {
     EXPECT_EQ(api.l2, engine.l2);
     EXPECT_EQ(api.max_norm, engine.max_norm);
     EXPECT_EQ(api.lr_decay, engine.lr_decay);
+    EXPECT_EQ(api.l2_biases, engine.l2_biases);
+    EXPECT_EQ(api.schedule, schedule_name(engine.schedule.kind));
+    EXPECT_EQ(api.step_epochs, engine.schedule.step_epochs);
+    EXPECT_EQ(api.step_gamma, engine.schedule.step_gamma);
+    EXPECT_EQ(api.warmup_epochs, engine.schedule.warmup_epochs);
     EXPECT_EQ(api.validations_per_epoch, engine.validations_per_epoch);
     EXPECT_EQ(api.patience, engine.patience);
     EXPECT_EQ(api.seed, engine.seed);
