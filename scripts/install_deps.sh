@@ -20,7 +20,7 @@ packages=(
     python3-numpy        # bench/peers: the NumPy from-scratch peer
     python3-torch        # bench/peers: the PyTorch peer (and tools/make_golden.py)
     pybind11-dev python3-dev  # the Python module (python/): pybind11 and the headers of Debian's Python 3.11
-    python3-sklearn      # the Python module's tests: MLPClassifier against scikit-learn's estimator checks
+    python3-sklearn      # the Python module's tests (scikit-learn's estimator checks); bench/peers: the scikit-learn peer
     python3-pytest       # the Python module's tests, run from ctest
     clang libclang-rt-14-dev libomp-dev  # libFuzzer targets of the file readers (scripts/fuzz.sh)
     dpkg-dev file        # cpack -G DEB: dpkg-shlibdeps reads the .deb's Depends from the libraries (test library_deb)
