@@ -28,6 +28,16 @@ Isa cpu_isa() {
     return isa;
 }
 
+Vendor cpu_vendor() {
+    static const Vendor vendor = [] {
+        __builtin_cpu_init();
+        if (__builtin_cpu_is("intel")) return Vendor::intel;
+        if (__builtin_cpu_is("amd")) return Vendor::amd;
+        return Vendor::other;
+    }();
+    return vendor;
+}
+
 std::string isa_name(Isa isa) {
     switch (isa) {
         case Isa::avx512: return "avx512";

@@ -34,9 +34,19 @@ CBLAS_TRANSPOSE cblas_trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
 
 GemmBackend gemm_choice(bool trans_a, bool trans_b, int M, int N, int K) {
     if (!avx512_supported()) return GemmBackend::onednn;
-    // Measured by bench/gemm_bench (bench/NOTES.md): our kernel wins every product of an
-    // MLP step up to about 2·10⁸ multiply-adds; oneDNN's blocking and packing win beyond.
     const double madds = double(M) * N * K;
+    if (cpu_vendor() == Vendor::intel) {
+        // Intel Xeon (family 6 model 167), thread CPU time per product (bench/NOTES.md):
+        // ours is level with oneDNN or ahead while B is at most 64 columns (one register
+        // panel, read row after row) and on small products, but reads a wider B's strided
+        // panels 10-40 % slower: 32×128×784 42 against 36 µs, 256×512×784 1860 against
+        // 1110. One or two rows against B: ours 11.3 µs on 1×512×784, oneDNN 13.6.
+        if (M <= 2 || N <= 64) return GemmBackend::own;
+        return madds < 1e6 ? GemmBackend::own : GemmBackend::onednn;
+    }
+    // Measured by bench/gemm_bench on an AMD Zen 5 (bench/NOTES.md): our kernel wins every
+    // product of an MLP step up to about 2·10⁸ multiply-adds; oneDNN's blocking and packing
+    // win beyond.
     // One or two rows against a large B (batch-1 inference, 1×512×784) is a stream over B:
     // oneDNN's matrix-vector path reads it at 35 µs where our tiles take 59.
     if (M <= 2 && double(N) * K >= 1e5) return GemmBackend::onednn;
@@ -45,13 +55,28 @@ GemmBackend gemm_choice(bool trans_a, bool trans_b, int M, int N, int K) {
 
 namespace {
 
+// MLP_ISA's cap (cpu.hpp) holds for oneDNN's kernels too, so a capped run times the
+// path a CPU without AVX-512 takes, not oneDNN's AVX-512 code under our AVX2 name. It
+// must come before oneDNN's first product. (OpenBLAS picks its kernels at load time:
+// OPENBLAS_CORETYPE=Haswell caps it.)
+void cap_onednn_isa() {
+    switch (cpu_isa()) {
+        case Isa::avx512: return;
+        case Isa::avx2: dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2); return;
+        case Isa::scalar: dnnl_set_max_cpu_isa(dnnl_cpu_isa_sse41); return;
+    }
+}
+
 // All parallelism is the team's: oneDNN (OpenMP) and OpenBLAS run one thread per rank.
 // omp_set_num_threads acts on the calling thread, so every thread that calls them sets it.
 void single_threaded_libraries() {
     thread_local bool done = false;
     if (done) return;
     static std::once_flag blas;
-    std::call_once(blas, [] { openblas_set_num_threads(1); });
+    std::call_once(blas, [] {
+        openblas_set_num_threads(1);
+        cap_onednn_isa();
+    });
     omp_set_num_threads(1);
     done = true;
 }
