@@ -25,7 +25,14 @@ bool file_exists(const std::string& path);
 // Creates a directory and its parents; throws Error if that fails.
 void make_directories(const std::string& path);
 
-// Hex SHA-256 (FIPS 180-4) of bytes: the data checksums recorded in run directories.
+// Hex SHA-256 (FIPS 180-4) of bytes: the data checksums recorded in run directories. It
+// runs on the CPU's SHA extensions where it has them (x86 SHA-NI), else on portable code.
 std::string sha256_hex(const std::uint8_t* data, std::size_t size);
+// The same on a chosen path, for tests: extensions falls back to portable without them.
+enum class Sha256Path { portable, extensions };
+std::string sha256_hex(const std::uint8_t* data, std::size_t size, Sha256Path path);
+bool sha256_extensions_supported();
+// Wall seconds this process has spent in sha256_hex so far (the checksum phase of `mlp train --verbose`).
+double sha256_seconds();
 
 }  // namespace mlp

@@ -149,6 +149,29 @@ TEST(Sha256, KnownVectors) {
               "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
 
+// The SHA-extensions path (x86 SHA-NI) and the portable one agree on the known vectors and
+// on every length around the block and padding boundaries.
+TEST(Sha256, ExtensionsAndPortableAgree) {
+    if (!sha256_extensions_supported()) GTEST_SKIP() << "this CPU has no SHA extensions (cpuid leaf 7 EBX bit 29)";
+    const std::string abc = "abc";
+    for (Sha256Path path : {Sha256Path::portable, Sha256Path::extensions}) {
+        EXPECT_EQ(sha256_hex(reinterpret_cast<const std::uint8_t*>(abc.data()), 3, path),
+                  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        EXPECT_EQ(sha256_hex(nullptr, 0, path), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        EXPECT_EQ(sha256_hex(reinterpret_cast<const std::uint8_t*>(two_blocks.data()), two_blocks.size(), path),
+                  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    }
+    std::vector<std::uint8_t> bytes(1 << 16);
+    std::uint32_t x = 12345;
+    for (auto& b : bytes) b = static_cast<std::uint8_t>((x = x * 1664525u + 1013904223u) >> 24);
+    for (std::size_t size = 0; size <= 300; ++size)
+        EXPECT_EQ(sha256_hex(bytes.data(), size, Sha256Path::portable), sha256_hex(bytes.data(), size, Sha256Path::extensions))
+            << size << " bytes";
+    EXPECT_EQ(sha256_hex(bytes.data(), bytes.size(), Sha256Path::portable),
+              sha256_hex(bytes.data(), bytes.size(), Sha256Path::extensions));
+}
+
 // The Debian package dataset-fashion-mnist: gzipped IDX, 6000 train and 1000 test images per class.
 TEST(Idx, FashionMnistFromItsDebianPackage) {
     DataConfig config;
