@@ -4,6 +4,7 @@
 #include "mlp/cpu.hpp"
 #include "mlp/error.hpp"
 #include "mlp/gemm.hpp"
+#include "test_context.hpp"
 #include "test_util.hpp"
 
 namespace mlp {
@@ -38,13 +39,16 @@ TEST(Gemm, OpenBlasMatchesReference) { check_backend("openblas"); }
 TEST(Gemm, AutoMatchesReference) { check_backend("auto"); }
 TEST(Gemm, ReferenceBackendMatchesReference) { check_backend("reference"); }
 TEST(Gemm, OwnKernelMatchesReference) {
-    if (!avx512_supported()) GTEST_SKIP() << "no AVX-512 (or MLP_ISA caps it)";
+    MLP_SKIP_WITHOUT_AVX512();
     check_backend("own");
 }
 TEST(Gemm, SplitOverTwoThreadsMatchesReference) {
     check_backend("auto", 2);
     check_backend("onednn", 2);
-    if (avx512_supported()) check_backend("own", 2);
+}
+TEST(Gemm, OwnKernelSplitOverTwoThreadsMatchesReference) {
+    MLP_SKIP_WITHOUT_AVX512();
+    check_backend("own", 2);
 }
 TEST(Gemm, DoubleMatchesReference) {
     const int M = 9, N = 11, K = 13;

@@ -1,6 +1,7 @@
 // The Context a test runs its products on: the GEMM backend named by MLP_TEST_GEMM (ctest
 // re-runs the layer, gradcheck and golden tests with each, tests/CMakeLists.txt), "own"
-// falling back to "auto" on a CPU without AVX-512; the team the test passes, if any.
+// falling back to "auto" on a CPU without AVX-512 (ctest's kernel_path.avx512.own run is
+// skipped there instead: requested_isa_test.cpp); the team the test passes, if any.
 #pragma once
 #include <cstdlib>
 #include <cstring>
@@ -18,5 +19,12 @@ inline GemmBackend test_backend() {
 }
 
 inline Context test_context(ThreadTeam* team = nullptr) { return Context{team, test_backend()}; }
+
+// Ends the calling test as skipped, with the reason, where the AVX-512 kernel cannot run (a
+// CPU without AVX-512 F/DQ/VL/BW, or MLP_ISA capping it), instead of passing on another path.
+#define MLP_SKIP_WITHOUT_AVX512()                                                                              \
+    if (!::mlp::avx512_supported())                                                                          \
+    GTEST_SKIP() << "the AVX-512 kernel cannot run here: this CPU runs the " << ::mlp::isa_name(::mlp::cpu_isa()) \
+                 << " path (no AVX-512 F/DQ/VL/BW, or MLP_ISA caps it)"
 
 }  // namespace mlp::test
