@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -45,10 +46,15 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
     // gzread passes plain files through unchanged, so one path serves .gz and raw files.
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file) throw Error(system_error(path, "cannot open"));
-    std::vector<std::uint8_t> bytes;
-    std::vector<std::uint8_t> chunk(1 << 20);
+    // Read in place into a buffer the size of the file (plus one byte, so a plain file ends
+    // with one empty read); a gzip file's contents are larger: the buffer doubles.
+    const std::uintmax_t on_disk = std::filesystem::file_size(path, ec);
+    std::vector<std::uint8_t> bytes(ec ? std::size_t(1) << 20 : std::size_t(on_disk) + 1);
+    std::size_t used = 0;
     for (;;) {
-        const int n = gzread(file, chunk.data(), static_cast<unsigned>(chunk.size()));
+        if (used == bytes.size()) bytes.resize(2 * bytes.size());
+        const std::size_t want = std::min<std::size_t>(bytes.size() - used, std::size_t(1) << 30);
+        const int n = gzread(file, bytes.data() + used, static_cast<unsigned>(want));
         if (n < 0) {
             int code = 0;
             const std::string message = gzerror(file, &code);
@@ -56,8 +62,9 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
             throw Error(path + ": cannot decompress (" + message + ")");
         }
         if (n == 0) break;
-        bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + n);
+        used += std::size_t(n);
     }
+    bytes.resize(used);
     // A cut-off gzip stream ends the reads early without a negative count.
     int code = Z_OK;
     std::string message = gzerror(file, &code);
