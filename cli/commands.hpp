@@ -7,6 +7,7 @@
 namespace mlp {
 
 class Communicator;
+struct DataSplits;
 
 struct TrainOptions {
     std::string config;
@@ -16,6 +17,7 @@ struct TrainOptions {
     std::string resume;     // a run directory to continue from its checkpoint (instead of config)
     bool quiet = false;
     bool no_report = false;  // skip writing report.html and figures at the end
+    bool verbose = false;    // print each phase's wall time at the end (stderr)
     bool force = false;      // --resume even where settings that change results, or the data, differ
     Communicator* comm = nullptr;  // the ranks of an MPI job, data-parallel; rank 0 writes the run directory
 };
@@ -84,9 +86,10 @@ struct ReportOptions {
 int report_command(const ReportOptions& options);
 // Writes the report of run_dirs into out (same defaults); returns the path of report.html.
 // labels (optional, one per run) name the runs in legends and tables instead of their
-// directory names.
+// directory names. run_data (optional): the data of run_dirs[0] already loaded in this
+// process (`mlp train`'s own), so its report need not read and checksum the files again.
 std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet,
-                             const std::vector<std::string>& labels = {});
+                             const std::vector<std::string>& labels = {}, const DataSplits* run_data = nullptr);
 
 struct DataShowOptions {
     std::string config;

@@ -66,6 +66,9 @@ int run_command(int argc, char** argv, mlp::Communicator* world) {
                         "differ from the run's (recorded in RUN_DIR/resumes.log)");
     train_cmd->add_flag("--quiet", train.quiet, "Print only the final summary");
     train_cmd->add_flag("--no-report", train.no_report, "Do not write figures and report.html into the run directory");
+    train_cmd->add_flag("--verbose", train.verbose,
+                        "At the end, print each phase's wall time (setup, data load, checksum, training steps, "
+                        "validation, checkpoints, evaluation, outputs, report)");
 
     mlp::EvalOptions eval;
     auto* eval_cmd = app.add_subcommand("eval", "Evaluate a trained model: loss, accuracy, confusion matrix");

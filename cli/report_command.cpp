@@ -19,7 +19,8 @@ namespace {
 // What a ReportRun points into, kept alive while the report is written.
 struct LoadedRuns {
     std::vector<std::unique_ptr<Network<float>>> nets;
-    std::map<std::string, std::unique_ptr<DataSplits>> data;  // by [data] settings: runs on the same data share it
+    std::vector<std::unique_ptr<DataSplits>> owned_data;
+    std::map<std::string, const DataSplits*> data;  // by [data] settings: runs on the same data share it
     std::vector<ReportRun> runs;
 };
 
@@ -41,7 +42,8 @@ std::string label_of(const std::string& dir) {
     return name.empty() || name == "." ? "run" : name;
 }
 
-void load_run(const std::string& dir, const std::string& label, LoadedRuns& loaded, bool quiet) {
+void load_run(const std::string& dir, const std::string& label, LoadedRuns& loaded, bool quiet,
+              const DataSplits* run_data) {
     std::error_code ec;
     require(std::filesystem::is_directory(dir, ec), dir + ": not a directory (expected a run directory from mlp train)");
     ReportRun run;
@@ -68,16 +70,18 @@ void load_run(const std::string& dir, const std::string& label, LoadedRuns& load
 
     // Test images make the worst-classified and sample grids; without them the report still stands.
     const std::string key = data_key(config.data);
+    if (!loaded.data.count(key) && run_data) loaded.data[key] = run_data;
     if (!loaded.data.count(key)) {
         try {
-            loaded.data[key] = std::make_unique<DataSplits>(load_data(config.data));
+            loaded.owned_data.push_back(std::make_unique<DataSplits>(load_data(config.data)));
+            loaded.data[key] = loaded.owned_data.back().get();
         } catch (const Error& e) {
             loaded.data[key] = nullptr;
             run.data_note = std::string("the run's data could not be loaded: ") + e.what();
             if (!quiet) std::fprintf(stderr, "mlp: warning: %s: %s; the report leaves out the image grids\n", dir.c_str(), e.what());
         }
     }
-    run.data = loaded.data[key].get();
+    run.data = loaded.data[key];
     if (run.data == nullptr && run.data_note.empty()) run.data_note = "the run's data could not be loaded";
 
     run.label = label.empty() ? label_of(dir) : label;
@@ -91,10 +95,11 @@ void load_run(const std::string& dir, const std::string& label, LoadedRuns& load
 }  // namespace
 
 std::string write_run_report(const std::vector<std::string>& run_dirs, const std::string& out, bool quiet,
-                             const std::vector<std::string>& labels) {
+                             const std::vector<std::string>& labels, const DataSplits* run_data) {
     require(!run_dirs.empty(), "report: give at least one run directory");
     LoadedRuns loaded;
-    for (std::size_t i = 0; i < run_dirs.size(); ++i) load_run(run_dirs[i], i < labels.size() ? labels[i] : "", loaded, quiet);
+    for (std::size_t i = 0; i < run_dirs.size(); ++i)
+        load_run(run_dirs[i], i < labels.size() ? labels[i] : "", loaded, quiet, i == 0 ? run_data : nullptr);
     const std::string out_dir = !out.empty() ? out : run_dirs.size() == 1 ? run_dirs[0] : "runs/comparison";
     make_directories(out_dir);
     return write_report(loaded.runs, out_dir);

@@ -2,10 +2,12 @@
 // ranks of an MPI job (mpirun -np N mlp train ...) every rank loads the same config and data
 // (checked at start), trains data-parallel, and rank 0 alone writes the run directory and
 // prints; a --resume may use another N, since a checkpoint holds nothing of the ranks.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <utility>
 
 #include "commands.hpp"
 #include "config.hpp"
@@ -72,9 +74,35 @@ std::string lr_text(double lr) {
     return text;
 }
 
+double now_seconds() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Wall seconds of each phase of one `mlp train`, printed by --verbose; setup is whatever
+// the others leave (config, run directory, network, thread team, printing).
+struct Phases {
+    double start = now_seconds();
+    double data_load = 0, checksum = 0, steps = 0, validation = 0, checkpoints = 0, evaluation = 0, outputs = 0,
+           report = 0;
+
+    void print() const {
+        const double total = now_seconds() - start;
+        const double setup = total - (data_load + checksum + steps + validation + checkpoints + evaluation + outputs + report);
+        const std::pair<const char*, double> rows[] = {
+            {"setup", setup},         {"data load", data_load},     {"checksum", checksum},
+            {"training steps", steps}, {"validation", validation}, {"checkpoints", checkpoints},
+            {"evaluation", evaluation}, {"outputs", outputs},       {"report", report}};
+        std::fprintf(stderr, "phases (wall seconds):\n");
+        for (const auto& [name, seconds] : rows) std::fprintf(stderr, "  %-15s %8.3f\n", name, seconds);
+        std::fprintf(stderr, "  %-15s %8.3f  (%.2fx the training steps)\n", "total", total,
+                     steps > 0 ? total / steps : 0.0);
+    }
+};
+
 }  // namespace
 
 int train_command(const TrainOptions& options) {
+    Phases phases;
     Communicator* const comm = job_ranks(options.comm);
     const bool writer = writes_outputs(comm);
     const bool quiet = options.quiet || !writer;
@@ -98,7 +126,10 @@ int train_command(const TrainOptions& options) {
         make_directories(out);
         lock = std::make_unique<RunDirectoryLock>(out);  // before loading data: a second writer is refused at once
     }
+    const double load_start = now_seconds(), hashed_before = sha256_seconds();
     const DataSplits data = load_data(config.data);
+    phases.checksum = sha256_seconds() - hashed_before;
+    phases.data_load = now_seconds() - load_start - phases.checksum;
     require_same_on_all_ranks(comm, {{"the resolved config", resolved_toml(config)},
                                      {"the data (files' SHA-256)", data_checksums(data).dump()},
                                      {"the checkpoint resumed", checkpoint ? std::to_string(checkpoint->state.steps) : ""}});
@@ -168,6 +199,7 @@ int train_command(const TrainOptions& options) {
     try {
         result = trainer.run(hooks);
     } catch (const DivergenceError& e) {
+    const double run_start = now_seconds();
         release_interrupts();
         printer.finish();
         if (saved_step < 0 && !comm) throw;
@@ -193,22 +225,38 @@ int train_command(const TrainOptions& options) {
     if (!writer) return 0;
     Workspace<float>& ws = trainer.eval_workspace();
     const Context& ctx = trainer.context();
+    phases.validation = result.check_seconds;
+    phases.checkpoints = result.checkpoint_seconds;
+    phases.steps = now_seconds() - run_start - phases.validation - phases.checkpoints;
+
     const Evaluation train = evaluate(ctx, net, ws, data.train, data.normalizer);
     const Evaluation val = evaluate(ctx, net, ws, data.validation, data.normalizer);
     const Evaluation test = evaluate(ctx, net, ws, data.test, data.normalizer, {.confusion = true});
+    double phase_start = now_seconds();
     write_file_atomic(out + "/history.csv", history_csv(result.history));
     save_model(out + "/model.safetensors", net, ModelInfo{data.normalizer, train_data.class_names, train_data.image_shape});
     nlohmann::json metrics = metrics_json(config, net, data, result, train, val, test);
+    phases.evaluation = now_seconds() - phase_start;
+    phase_start = now_seconds();
     metrics["ranks"] = comm ? comm->size() : 1;
     write_file_atomic(out + "/metrics.json", metrics.dump(2) + "\n");
 
     std::printf("%s: %d epochs, %ld steps in %.1fs%s\n", config.name.c_str(), result.epochs, result.steps,
                 result.seconds, result.stopped_early ? " (early stop; best weights restored)" : "");
+    phases.outputs = now_seconds() - phase_start;
     std::printf("train accuracy %s  loss %.4f\n", percent(train.accuracy).c_str(), train.loss);
     if (val.count) std::printf("val   accuracy %s  loss %.4f\n", percent(val.accuracy).c_str(), val.loss);
     std::printf("test  accuracy %s  loss %.4f\n", percent(test.accuracy).c_str(), test.loss);
     std::printf("run directory: %s\n", out.c_str());
-    if (!options.no_report) std::printf("report: %s\n", write_run_report({out}, out, options.quiet).c_str());
+    if (!options.no_report) {
+        phase_start = now_seconds();
+        std::printf("report: %s\n", write_run_report({out}, out, options.quiet, {}, &data).c_str());
+        phases.report = now_seconds() - phase_start;
+    }
+    if (options.verbose) {
+        std::fflush(stdout);
+        phases.print();
+    }
     return 0;
 }
 

@@ -107,6 +107,9 @@ struct TrainResult {
     double seconds = 0.0;
 };
 
+    // Of this run() call alone, wall seconds: the validation checks, and the checkpoints
+    // taken and handed to the hook (writing them included); the rest of it is the steps.
+    double check_seconds = 0.0, checkpoint_seconds = 0.0;
 // Thrown when the loss or a gradient is not finite and the policy gives up; step names
 // the step that diverged, last_good the step of the last checkpoint handed out (0: none).
 class DivergenceError : public Error {
@@ -178,4 +181,5 @@ private:
     TrainState state_;
 };
 
+    double check_seconds_ = 0.0;  // TrainResult::check_seconds of the run() in progress
 }  // namespace mlp

@@ -170,7 +170,9 @@ void Trainer::record_step(const LossResult& batch, int b, double elapsed, const 
         p.check = &row;
         if (settings_.patience > 0) {
             if (row.val_loss < st.best_val) {
+        const double check_start = now_seconds();
                 st.best_val = row.val_loss;
+        check_seconds_ += now_seconds() - check_start;
                 st.checks_without_improvement = 0;
                 st.best_step = st.steps;
                 best_params_.copy_from(step_.network().params);
@@ -205,7 +207,6 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
     const int B = settings_.batch_size;
     const long S = steps_per_epoch_;
     const double start = now_seconds() - state_.seconds;
-    Checkpoint last_good = checkpoint();  // where a divergence goes back to
     TrainResult result;
     auto finished = [&] {
         return state_.stopped_early || state_.epoch > settings_.epochs || step_limit_reached() ||
@@ -213,6 +214,10 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
     };
 
     while (!finished()) {
+    check_seconds_ = 0.0;
+    double checkpoint_start = now_seconds();
+    Checkpoint last_good = checkpoint();  // where a divergence goes back to
+    result.checkpoint_seconds = now_seconds() - checkpoint_start;
         if (state_.epoch == 0 || state_.position == S) begin_epoch();
         const int b = static_cast<int>(std::min<long>(B, N - state_.position * B));
         const int* rows = state_.order.data() + state_.position * B;
@@ -253,7 +258,8 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
                          state_.position == S || finished();
         if (due || stop) {
             check_ranks_agree();
-            state_.seconds = now_seconds() - start;
+            checkpoint_start = now_seconds();
+            state_.seconds = checkpoint_start - start;
             last_good = checkpoint();
             if (hooks.checkpoint) hooks.checkpoint(last_good);
         }
@@ -262,6 +268,7 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
             break;
         }
     }
+            result.checkpoint_seconds += now_seconds() - checkpoint_start;
     state_.seconds = now_seconds() - start;
     Network<float>& net = step_.writable_network();  // also brings the caller's net up to date
     if (!result.interrupted) {
@@ -280,6 +287,7 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
 // Data-parallel ranks apply the same update to the same weights, so they must hold the same
 // bits; a difference (an MPI whose sums differ between ranks, a rank on other data) would
 // make the checkpoint rank 0 writes a lie, so it stops the run.
+    result.check_seconds = check_seconds_;
 void Trainer::check_ranks_agree() {
     Communicator* comm = ctx_.ranks();
     if (!comm) return;
