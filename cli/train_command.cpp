@@ -196,10 +196,10 @@ int train_command(const TrainOptions& options) {
     };
     hooks.stop = catch_interrupts();
     TrainResult result;
+    const double run_start = now_seconds();
     try {
         result = trainer.run(hooks);
     } catch (const DivergenceError& e) {
-    const double run_start = now_seconds();
         release_interrupts();
         printer.finish();
         if (saved_step < 0 && !comm) throw;
@@ -222,28 +222,28 @@ int train_command(const TrainOptions& options) {
         return 128 + signal;
     }
 
-    if (!writer) return 0;
-    Workspace<float>& ws = trainer.eval_workspace();
-    const Context& ctx = trainer.context();
     phases.validation = result.check_seconds;
     phases.checkpoints = result.checkpoint_seconds;
     phases.steps = now_seconds() - run_start - phases.validation - phases.checkpoints;
 
+    if (!writer) return 0;
+    Workspace<float>& ws = trainer.eval_workspace();
+    const Context& ctx = trainer.context();
+    double phase_start = now_seconds();
     const Evaluation train = evaluate(ctx, net, ws, data.train, data.normalizer);
     const Evaluation val = evaluate(ctx, net, ws, data.validation, data.normalizer);
     const Evaluation test = evaluate(ctx, net, ws, data.test, data.normalizer, {.confusion = true});
-    double phase_start = now_seconds();
+    phases.evaluation = now_seconds() - phase_start;
+    phase_start = now_seconds();
     write_file_atomic(out + "/history.csv", history_csv(result.history));
     save_model(out + "/model.safetensors", net, ModelInfo{data.normalizer, train_data.class_names, train_data.image_shape});
     nlohmann::json metrics = metrics_json(config, net, data, result, train, val, test);
-    phases.evaluation = now_seconds() - phase_start;
-    phase_start = now_seconds();
     metrics["ranks"] = comm ? comm->size() : 1;
     write_file_atomic(out + "/metrics.json", metrics.dump(2) + "\n");
+    phases.outputs = now_seconds() - phase_start;
 
     std::printf("%s: %d epochs, %ld steps in %.1fs%s\n", config.name.c_str(), result.epochs, result.steps,
                 result.seconds, result.stopped_early ? " (early stop; best weights restored)" : "");
-    phases.outputs = now_seconds() - phase_start;
     std::printf("train accuracy %s  loss %.4f\n", percent(train.accuracy).c_str(), train.loss);
     if (val.count) std::printf("val   accuracy %s  loss %.4f\n", percent(val.accuracy).c_str(), val.loss);
     std::printf("test  accuracy %s  loss %.4f\n", percent(test.accuracy).c_str(), test.loss);

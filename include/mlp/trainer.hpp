@@ -105,11 +105,11 @@ struct TrainResult {
     bool interrupted = false;  // the stop flag was raised; a checkpoint was handed to the hook
     long best_step = 0;      // the step whose weights were kept
     double seconds = 0.0;
-};
-
     // Of this run() call alone, wall seconds: the validation checks, and the checkpoints
     // taken and handed to the hook (writing them included); the rest of it is the steps.
     double check_seconds = 0.0, checkpoint_seconds = 0.0;
+};
+
 // Thrown when the loss or a gradient is not finite and the policy gives up; step names
 // the step that diverged, last_good the step of the last checkpoint handed out (0: none).
 class DivergenceError : public Error {
@@ -179,7 +179,7 @@ private:
     long total_steps_;      // T = epochs · S, or max_steps when that is fewer
     int checks_per_epoch_;  // k
     TrainState state_;
+    double check_seconds_ = 0.0;  // TrainResult::check_seconds of the run() in progress
 };
 
-    double check_seconds_ = 0.0;  // TrainResult::check_seconds of the run() in progress
 }  // namespace mlp

@@ -164,15 +164,15 @@ void Trainer::record_step(const LossResult& batch, int b, double elapsed, const 
     // A run cut short by max_steps still ends with a validation check.
     if (st.position == check_step(steps_per_epoch_, checks_per_epoch_, st.next_check) || step_limit_reached()) {
         ++st.next_check;
+        const double check_start = now_seconds();
         st.history.push_back(check(st.steps, steps_per_epoch_, lr_at(st.steps - 1), p.loss, p.accuracy, elapsed));
+        check_seconds_ += now_seconds() - check_start;
         const HistoryRow& row = st.history.back();
         st.loss_sum = st.correct = st.seen = 0.0;
         p.check = &row;
         if (settings_.patience > 0) {
             if (row.val_loss < st.best_val) {
-        const double check_start = now_seconds();
                 st.best_val = row.val_loss;
-        check_seconds_ += now_seconds() - check_start;
                 st.checks_without_improvement = 0;
                 st.best_step = st.steps;
                 best_params_.copy_from(step_.network().params);
@@ -208,16 +208,16 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
     const long S = steps_per_epoch_;
     const double start = now_seconds() - state_.seconds;
     TrainResult result;
+    check_seconds_ = 0.0;
+    double checkpoint_start = now_seconds();
+    Checkpoint last_good = checkpoint();  // where a divergence goes back to
+    result.checkpoint_seconds = now_seconds() - checkpoint_start;
     auto finished = [&] {
         return state_.stopped_early || state_.epoch > settings_.epochs || step_limit_reached() ||
                (state_.epoch == settings_.epochs && state_.position == S);
     };
 
     while (!finished()) {
-    check_seconds_ = 0.0;
-    double checkpoint_start = now_seconds();
-    Checkpoint last_good = checkpoint();  // where a divergence goes back to
-    result.checkpoint_seconds = now_seconds() - checkpoint_start;
         if (state_.epoch == 0 || state_.position == S) begin_epoch();
         const int b = static_cast<int>(std::min<long>(B, N - state_.position * B));
         const int* rows = state_.order.data() + state_.position * B;
@@ -262,13 +262,13 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
             state_.seconds = checkpoint_start - start;
             last_good = checkpoint();
             if (hooks.checkpoint) hooks.checkpoint(last_good);
+            result.checkpoint_seconds += now_seconds() - checkpoint_start;
         }
         if (stop) {
             result.interrupted = true;
             break;
         }
     }
-            result.checkpoint_seconds += now_seconds() - checkpoint_start;
     state_.seconds = now_seconds() - start;
     Network<float>& net = step_.writable_network();  // also brings the caller's net up to date
     if (!result.interrupted) {
@@ -281,13 +281,13 @@ TrainResult Trainer::run(const TrainHooks& hooks) {
     result.stopped_early = state_.stopped_early;
     result.best_step = state_.best_step;
     result.seconds = state_.seconds;
+    result.check_seconds = check_seconds_;
     return result;
 }
 
 // Data-parallel ranks apply the same update to the same weights, so they must hold the same
 // bits; a difference (an MPI whose sums differ between ranks, a rank on other data) would
 // make the checkpoint rank 0 writes a lie, so it stops the run.
-    result.check_seconds = check_seconds_;
 void Trainer::check_ranks_agree() {
     Communicator* comm = ctx_.ranks();
     if (!comm) return;
