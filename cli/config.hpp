@@ -24,6 +24,7 @@ struct ModelConfig {
 };
 
 struct Config {
+    Config() { train.threads = 0; }  // "auto" until the config is read (config_schema.cpp resolves it)
     std::string source;  // the file it came from, for messages
     std::string name;    // run name: the top-level `name`, else the file's stem
     DataConfig data;

@@ -11,6 +11,7 @@
 #include "mlp/error.hpp"
 #include "mlp/gemm_backend.hpp"
 #include "mlp/names.hpp"
+#include "mlp/thread_team.hpp"
 
 namespace mlp {
 
@@ -276,6 +277,36 @@ ConfigKey validation_key() {
         else if (c.data.validation < 0) t.insert_or_assign("validation", "auto");
         else if (c.data.validation >= 1) t.insert_or_assign("validation", static_cast<std::int64_t>(c.data.validation));
         else t.insert_or_assign("validation", c.data.validation);
+    };
+    return k;
+}
+
+// [train] threads: a count, or "auto" (Config{} holds 0 for it): the CPUs this process may
+// run on, resolved when the config is read, so the run's config.toml records the number and
+// a rerun or --resume from it uses the same team, and gets the same bits.
+ConfigKey threads_key() {
+    ConfigKey k = row("train", "threads", "integer or string",
+                      {"1..256 or \"auto\"",
+                       "the thread team (auto: the CPUs this process may use, recorded as the number in the run's "
+                       "config.toml): a step is shared over it by hidden units where a phase holds enough work, large "
+                       "products are split over it (sums run in rank order, so the last bits depend on it)"});
+    k.read = [](const ConfigSection& s, Config& c) {
+        int& threads = c.train.threads;
+        const std::string expected = ": expected a thread count 1..256 or \"auto\", got ";
+        if (auto node = s.get("threads")) {
+            if (auto word = node->value_exact<std::string>()) {
+                require(*word == "auto", s.where("threads") + expected + "\"" + *word + "\"");
+                threads = 0;
+            } else {
+                s.read("threads", threads);
+                require(threads >= 1 && threads <= 256, s.where("threads") + expected + std::to_string(threads));
+            }
+        }
+        if (threads == 0) threads = available_cores();
+    };
+    k.write = [](const Config& c, toml::table& t, bool) {
+        if (c.train.threads == 0) t.insert_or_assign("threads", "auto");
+        else t.insert_or_assign("threads", c.train.threads);
     };
     return k;
 }
@@ -560,11 +591,7 @@ std::vector<ConfigKey> make_keys() {
                          {"≥ 0", "one seed: init, shuffling, dropout masks and checks draw from independent streams "
                                  "derived from it"},
                          "must be >= 0"));
-    keys.push_back(integer("train", "threads", [](auto& c) -> auto& { return c.train.threads; },
-                           {"1..256", "the thread team: a step is shared over it by hidden units where a phase holds "
-                                      "enough work, large products are split over it (sums run in rank order, so the "
-                                      "last bits depend on it)"},
-                           [](const int& v) { return v >= 1 && v <= 256; }, "expected 1..256"));
+    keys.push_back(threads_key());
     keys.push_back(named("train", "train_metrics", [](auto& c) -> auto& { return c.train_metrics; },
                          {comma_list(names_of(kTrainMetricsNames)),
                           "train loss and accuracy at a check: the mean over the batches since the last check, or "

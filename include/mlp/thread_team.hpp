@@ -38,6 +38,10 @@ private:
     std::unique_ptr<Workers> workers_;
 };
 
+// The CPUs this process may run on (sched_getaffinity; what `taskset` or a container's
+// cpuset leaves it), at least 1 and at most 256: the team size train.threads = "auto" means.
+int available_cores();
+
 // True while the calling thread runs a team job: nested parallel work then runs inline.
 bool in_team_job();
 

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -162,6 +163,13 @@ ThreadTeam::ThreadTeam(int size) : workers_(std::make_unique<Workers>()) {
 }
 
 ThreadTeam::~ThreadTeam() = default;
+
+int available_cores() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    return std::clamp(CPU_COUNT(&set), 1, 256);
+}
 
 int ThreadTeam::size() const { return workers_->size; }
 
