@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,15 +20,24 @@ struct Dataset {
     int classes = 0;    // K
     std::vector<std::uint8_t> u8;  // N×D, when the source is bytes
     std::vector<float> f32;        // N×D, otherwise
+    // Or N×D values held elsewhere and read in place (a NumPy array, not copied): `owner`
+    // keeps that memory alive as long as this Dataset; u8 and f32 stay empty then.
+    struct Borrowed {
+        const std::uint8_t* u8 = nullptr;
+        const float* f32 = nullptr;
+        std::shared_ptr<const void> owner;
+    } borrowed;
     std::vector<int> labels;       // N, each in [0, K)
     std::vector<std::string> class_names;
     std::array<int, 3> image_shape{0, 0, 0};  // channels, height, width; zeros when not images
     std::map<std::string, std::string> checksums;  // source file name → sha256
 
-    bool is_u8() const { return !u8.empty(); }
+    bool is_u8() const { return borrowed.u8 || !u8.empty(); }
+    const std::uint8_t* u8_values() const { return borrowed.u8 ? borrowed.u8 : u8.data(); }
+    const float* f32_values() const { return borrowed.f32 ? borrowed.f32 : f32.data(); }
     double value(int row, int feature) const {
         const std::size_t i = std::size_t(row) * features + feature;
-        return is_u8() ? double(u8[i]) : double(f32[i]);
+        return is_u8() ? double(u8_values()[i]) : double(f32_values()[i]);
     }
 };
 

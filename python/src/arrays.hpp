@@ -1,8 +1,8 @@
-// NumPy arrays in and out of the engine: feature matrices and labels copied into a Dataset
-// (uint8 stays uint8, anything else becomes float32, as the file readers do), engine
-// buffers shown to Python as arrays that share their memory, and signals held back while
-// the engine runs outside the GIL. Does not split or normalise
-// data; make_splits and the Normalizer do.
+// NumPy arrays in and out of the engine: feature matrices and labels as a Dataset (a
+// C-contiguous uint8 or float32 array read in place, anything else converted once: uint8
+// stays uint8, other numbers become float32, as the file readers do), engine buffers shown
+// to Python as arrays that share their memory, and signals held back while the engine runs
+// outside the GIL. Does not split or normalise data; make_splits and the Normalizer do.
 #pragma once
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -24,17 +24,22 @@ namespace py = pybind11;
 // set for (N, H, W) and (N, C, H, W) arrays with C of 1 or 3.
 struct FeatureRows {
     FeatureRows(const py::array& x, int D, const std::string& what);
-    // Rows [first, first + count) into `out` (its buffers reused), checked to be finite.
-    void copy(int first, int count, Dataset& out) const;
+    // Throws unless rows [first, first + count) are finite numbers (float input).
+    void check_finite(int first, int count) const;
+    // All rows as a Dataset that reads `values` in place and keeps it alive (it must be
+    // dropped with the GIL held or able to take it). Checks nothing.
+    Dataset dataset() const;
 
     std::string what;
     int rows = 0, features = 0;
     std::array<int, 3> image_shape{0, 0, 0};
     bool is_u8 = false;
-    py::array_t<std::uint8_t> bytes;  // is_u8: the values,
-    py::array_t<float> floats;        // else these
+    // C-contiguous uint8 (is_u8) or float32 values: the caller's array itself where it was
+    // one already, else a converted copy (copied = true).
+    py::array values;
+    bool copied = false;
 };
-// All rows as a Dataset of their own (a training set).
+// All rows as a Dataset of their own (a training set), finite, read in place where they can be.
 Dataset features_from_array(const py::array& x, int D, const std::string& what);
 // Integer labels, one per row of data, each in [0, K): K = classes when > 0, else the
 // largest label + 1. Sets data.labels, data.classes and data.class_names.

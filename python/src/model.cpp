@@ -72,22 +72,24 @@ py::array_t<float> Model::predict_proba(const py::array& x) {
     py::array_t<float> probabilities(x.ndim() == 1 ? std::vector<py::ssize_t>{K}
                                                    : std::vector<py::ssize_t>{rows.rows, K});
     float* out = probabilities.mutable_data();
+    const Dataset data = rows.dataset();  // dropped after the GIL is held again
     {
         py::gil_scoped_release unlocked;
         const SignalsHeld held;
         std::lock_guard<std::mutex> lock(team_mutex_);
-        // As `mlp predict`: normalised batches of up to 256 rows, softmax of the logits. Each
-        // batch is copied on its own into a Dataset that stays in cache, not the whole input.
+        // As `mlp predict`: normalised batches of up to 256 rows, softmax of the logits. The
+        // rows are read in place, each batch checked to be finite just before it is used.
         const int max_batch = std::min(256, rows.rows);
         Workspace<float> ws(net_->layout(), max_batch);
         const Context ctx{&team_};
-        Dataset batch;
-        Subset all{&batch, std::vector<int>(max_batch)};
-        std::iota(all.indices.begin(), all.indices.end(), 0);
+        Subset batch{&data, std::vector<int>(max_batch)};
+        std::vector<int> order(max_batch);
+        std::iota(order.begin(), order.end(), 0);
         for (int start = 0; start < rows.rows; start += max_batch) {
             const int B = std::min(max_batch, rows.rows - start);
-            rows.copy(start, B, batch);
-            gather_batch(all, all.indices.data(), B, info_.normalizer, ws.input, nullptr);
+            rows.check_finite(start, B);
+            std::iota(batch.indices.begin(), batch.indices.begin() + B, start);
+            gather_batch(batch, order.data(), B, info_.normalizer, ws.input, nullptr);
             softmax<float>(net_->forward(ctx, ws, B), MatrixView<float>(out + std::size_t(start) * K, B, K));
         }
     }

@@ -45,8 +45,8 @@ Normalizer Normalizer::fit(NormalizeMode mode, const Subset& train) {
         }
     };
     for (int r : train.indices) {
-        if (data.is_u8()) add_row(data.u8.data() + std::size_t(r) * D);
-        else add_row(data.f32.data() + std::size_t(r) * D);
+        if (data.is_u8()) add_row(data.u8_values() + std::size_t(r) * D);
+        else add_row(data.f32_values() + std::size_t(r) * D);
     }
     const double n = train.size();
     if (mode == NormalizeMode::global) {
@@ -86,8 +86,8 @@ Normalizer Normalizer::fit(NormalizeMode mode, const Subset& train) {
 void prefetch_batch(const Subset& subset, const int* order, int B) {
     const Dataset& data = *subset.data;
     const std::size_t bytes = std::size_t(data.features) * (data.is_u8() ? 1 : sizeof(float));
-    const char* base = data.is_u8() ? reinterpret_cast<const char*>(data.u8.data())
-                                    : reinterpret_cast<const char*>(data.f32.data());
+    const char* base = data.is_u8() ? reinterpret_cast<const char*>(data.u8_values())
+                                    : reinterpret_cast<const char*>(data.f32_values());
     for (int i = 0; i < B; ++i) {
         const char* row = base + std::size_t(subset.indices[order[i]]) * bytes;
         for (std::size_t f = 0; f < bytes; f += 64) __builtin_prefetch(row + f);
@@ -105,7 +105,7 @@ void gather_batch(const Subset& subset, const int* order, int B, const Normalize
     // kAhead rows of requests in flight (every line of row i + kAhead while row i converts).
     constexpr int kAhead = 16;
     auto prefetch_row = [&](int i) {
-        const std::uint8_t* row = data.u8.data() + std::size_t(subset.indices[order[i]]) * D;
+        const std::uint8_t* row = data.u8_values() + std::size_t(subset.indices[order[i]]) * D;
         for (int f = 0; f < D; f += 64) __builtin_prefetch(row + f);
         __builtin_prefetch(row + D - 1);
     };
@@ -116,9 +116,9 @@ void gather_batch(const Subset& subset, const int* order, int B, const Normalize
         float* x = X.row(i);
         if (data.is_u8()) {
             if (i + kAhead < B) prefetch_row(i + kAhead);
-            normalize_bytes(data.u8.data() + std::size_t(r) * D, mean, scale, x, D);
+            normalize_bytes(data.u8_values() + std::size_t(r) * D, mean, scale, x, D);
         } else {
-            const float* src = data.f32.data() + std::size_t(r) * D;
+            const float* src = data.f32_values() + std::size_t(r) * D;
             for (int f = 0; f < D; ++f) x[f] = (src[f] - mean[f]) * scale[f];
         }
         if (labels) labels[i] = data.labels[r];

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
+#include <vector>
 
 #include "data_test_support.hpp"
 #include "mlp/dataset.hpp"
@@ -140,6 +142,41 @@ TEST(GatherBatch, ConvertsStoredRowsInTheGivenOrder) {
         }
         EXPECT_EQ(labels[0], 0);
         EXPECT_EQ(labels[1], 0);
+    }
+}
+
+// Rows held elsewhere (a NumPy array's memory) are read in place: statistics, values and
+// batches are those of the same rows held by the Dataset, and the memory stays alive.
+TEST(GatherBatch, BorrowedRowsReadAsOwnedOnes) {
+    Dataset owned = small_images(), floats = small_images();
+    floats.f32.assign(floats.u8.begin(), floats.u8.end());
+    floats.u8.clear();
+    for (const Dataset* source : {&owned, &floats}) {
+        Dataset borrowed = *source;
+        auto memory = std::make_shared<std::vector<float>>(source->f32);
+        auto bytes = std::make_shared<std::vector<std::uint8_t>>(source->u8);
+        if (source->is_u8()) {
+            borrowed.borrowed = {bytes->data(), nullptr, bytes};
+            borrowed.u8.clear();
+        } else {
+            borrowed.borrowed = {nullptr, memory->data(), memory};
+            borrowed.f32.clear();
+        }
+        memory.reset();
+        bytes.reset();  // the Dataset's owner keeps them alive
+        ASSERT_EQ(borrowed.is_u8(), source->is_u8());
+        EXPECT_EQ(borrowed.value(2, 3), source->value(2, 3));
+        std::vector<float> X[2];
+        for (const Dataset* d : {source, static_cast<const Dataset*>(&borrowed)}) {
+            const Normalizer n = Normalizer::fit(NormalizeMode::per_feature, Subset{d, {0, 1}});
+            std::vector<float>& x = X[d == source ? 0 : 1];
+            x.assign(3 * 4, -1.0f);
+            const Subset all{d, {2, 0, 1}};
+            const int order[3] = {0, 1, 2};
+            prefetch_batch(all, order, 3);
+            gather_batch(all, order, 3, n, MatrixView<float>(x.data(), 3, 4), nullptr);
+        }
+        EXPECT_EQ(X[0], X[1]);
     }
 }
 
