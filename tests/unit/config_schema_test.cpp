@@ -2,6 +2,7 @@
 // fixture recorded before the schema became one table (tests/fixtures/resolved_configs/,
 // rewritten only by hand with MLP_WRITE_RESOLVED_FIXTURES=1).
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -33,7 +34,24 @@ std::string read_text(const fs::path& path) {
     return text.str();
 }
 
+// Keeps the calling thread on its first allowed CPU while it lives, so train.threads = "auto"
+// resolves to 1 as it did where the fixtures were written, whatever this machine has.
+struct OnOneCpu {
+    cpu_set_t was;
+    OnOneCpu() {
+        sched_getaffinity(0, sizeof was, &was);
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        int first = 0;
+        while (!CPU_ISSET(first, &was)) ++first;
+        CPU_SET(first, &one);
+        sched_setaffinity(0, sizeof one, &one);
+    }
+    ~OnOneCpu() { sched_setaffinity(0, sizeof was, &was); }
+};
+
 TEST(ConfigSchema, EveryCommittedExperimentResolvesByteForByteAsRecorded) {
+    const OnOneCpu one_cpu;
     const fs::path experiments = MLP_SOURCE_DIR "/experiments";
     const fs::path fixtures = MLP_SOURCE_DIR "/tests/fixtures/resolved_configs";
     const bool write = std::getenv("MLP_WRITE_RESOLVED_FIXTURES") != nullptr;
