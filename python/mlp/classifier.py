@@ -11,7 +11,8 @@ What differs from scikit-learn's, and why:
 - The output layer is a softmax over K classes for two classes too (scikit-learn uses
   one logistic unit); predict_proba has the same (N, 2) shape either way.
 - normalize (mlp's data.normalize, default "none" as scikit-learn does nothing) and
-  threads (the team each step is shared over) are mlp's own.
+  threads (the team each step is shared over; "auto": the CPUs the process may use) are
+  mlp's own.
 """
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -33,7 +34,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                  batch_size="auto", learning_rate_init=0.001, max_iter=200, random_state=None,
                  momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, normalize="none",
-                 threads=1):
+                 threads="auto"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
