@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "mlp/activation.hpp"
+#include "mlp/cpu.hpp"
 #include "mlp/dense.hpp"
 
 namespace mlp {
@@ -71,8 +72,10 @@ Optimizer& TrainStep::writable_optimizer() {
 // (0.6·10⁶) 14 → 16 µs. One or two rows are a stream over the weights, which halves:
 // 784-128-10 b1 18 → 11 µs. Where the mean phase is too small, the leading layers whose
 // own phase is large enough are still shared and the rest run on the caller:
-// 784-[64]×10-10 b32 then shares its first layer, 101 → 89 µs. Decided by shape alone, so
-// a run's results never depend on timings.
+// 784-[64]×10-10 b32 then shares its first layer, 101 → 89 µs (AVX-512 only: on an AVX2
+// Zen 3 that partial share made the step slower, 0.51 → 0.54 s/epoch, so below AVX-512 a
+// step is shared whole or not at all). Decided by shape and instruction set alone, so a
+// run's results never depend on timings.
 int TrainStep::shared_layers(int threads, int batch) const {
     constexpr double kPhaseMadds = 7e5;
     const ParamLayout& layout = net_.layout();
@@ -81,6 +84,7 @@ int TrainStep::shared_layers(int threads, int batch) const {
     double madds = 0.0;
     for (const LayerLayout& layer : layout.layers) madds += 3.0 * batch * layer.in * layer.out;
     if (madds / (2 * H) >= kPhaseMadds || batch <= 2) return H;
+    if (cpu_isa() != Isa::avx512) return 0;
     int shared = 0;
     while (shared < H && double(batch) * layout.layers[shared].in * layout.layers[shared].out >= kPhaseMadds)
         ++shared;
