@@ -2,15 +2,20 @@
 // and SGD update, as `mlp train` runs them) and inference, timed on the configs of
 // bench/README.md, after checking the fast path against the double reference. Prints
 // s/epoch, samples/s, GFLOP/s, % of the GEMM peak measured in the same run, and memory;
-// --json writes the figures for bench/compare.py.
+// --json writes the figures for bench/compare.py. Section 6 times a whole `mlp train` run,
+// phase by phase (the `mlp` binary of the same build, run as a child process).
 //
 // Usage (from the repository root, MNIST in data/mnist):
 //   mlp_bench [--quick] [--json FILE] [--target-seconds S]
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
+#include <stdexcept>
+#include <utility>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -247,6 +252,45 @@ double time_inference(const DataSplits& data, int B, int threads) {
         0.0, 5, 0.05);
 }
 
+// One whole `mlp train --verbose` of 784-64-10 b32 (experiments/speed_784_64_10.toml, 4 epochs,
+// 10,000 rows held out and validated once an epoch, the report on, train.threads auto) as
+// a child process: its phase times as it prints them, and the child's wall time from start
+// to exit. Phase names become JSON keys with '_' for ' ' ("training steps" → training_steps).
+std::vector<std::pair<std::string, double>> time_process(const std::string& out_dir) {
+    const std::string command = std::string("'") + MLP_BINARY +
+                                "' train --config experiments/speed_784_64_10.toml --set train.epochs=4 "
+                                "--set data.validation=auto --quiet --verbose --out '" + out_dir + "' 2>&1 >/dev/null";
+    const double start = bench::now();
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) throw std::runtime_error("cannot run " + command);
+    std::vector<std::pair<std::string, double>> phases;
+    char line[256];
+    bool in_phases = false;
+    while (std::fgets(line, sizeof line, pipe)) {
+        if (!std::strncmp(line, "phases (wall seconds):", 22)) in_phases = true;
+        else if (in_phases && !std::strncmp(line, "  ", 2)) {
+            // "  training steps     0.620  (...)": the name is every word before the number.
+            std::string text(line + 2), name;
+            const std::size_t number = text.find_first_of("0123456789");
+            if (number == std::string::npos) continue;
+            name = text.substr(0, text.find_last_not_of(' ', number - 1) + 1);
+            std::replace(name.begin(), name.end(), ' ', '_');
+            phases.emplace_back(name, std::atof(text.c_str() + number));
+        }
+    }
+    const int status = pclose(pipe);
+    const double wall = bench::now() - start;
+    if (status != 0 || phases.empty()) throw std::runtime_error("`mlp train --verbose` failed: " + command);
+    phases.emplace_back("process", wall);
+    return phases;
+}
+
+double phase(const std::vector<std::pair<std::string, double>>& phases, const std::string& name) {
+    for (const auto& [n, s] : phases)
+        if (n == name) return s;
+    return 0.0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -334,6 +378,31 @@ int main(int argc, char** argv) {
                         256 / b256);
             json("{\"kind\":\"infer\",\"impl\":\"mlp\",\"threads\":%d,\"b1_us\":%.3f,\"b256_samples_s\":%.1f}", t,
                  b1 * 1e6, 256 / b256);
+        }
+
+        std::printf("\n6. whole process: mlp train, 784-64-10 b32, 4 epochs, validation once an epoch, report on, "
+                    "threads auto; the run with the least wall time of 3\n");
+        {
+            char dir_template[] = "/tmp/mlp_bench_process_XXXXXX";
+            const char* dir = mkdtemp(dir_template);
+            if (!dir) throw std::runtime_error("cannot create a temporary directory");
+            std::vector<std::pair<std::string, double>> best;
+            for (int r = 0; r < 3; ++r) {
+                auto phases = time_process(std::string(dir) + "/run" + std::to_string(r));
+                if (best.empty() || phase(phases, "process") < phase(best, "process")) best = phases;
+            }
+            std::filesystem::remove_all(dir);
+            std::string fields;
+            for (const auto& [name, seconds] : best) {
+                std::printf("  %-16s %8.3f s\n", name.c_str(), seconds);
+                char field[96];
+                std::snprintf(field, sizeof field, ",\"%s_s\":%.4f", name.c_str(), seconds);
+                fields += field;
+            }
+            const double ratio = phase(best, "process") / phase(best, "training_steps");
+            std::printf("  whole process / training steps: %.2fx (target 1.3x)\n", ratio);
+            json("{\"kind\":\"process\",\"config\":\"784-64-10 b32\",\"epochs\":4%s,\"ratio\":%.4f}",
+                 fields.c_str(), ratio);
         }
 
     } catch (const std::exception& e) {
