@@ -17,7 +17,7 @@ struct IdxImages {
 // Only the 16-byte header of an image file: count, height, width (no pixels).
 IdxImages parse_idx_header(const std::vector<std::uint8_t>& head, const std::string& name);
 // Parse from bytes already in memory; `name` is used in error messages.
-IdxImages parse_idx_images(const std::vector<std::uint8_t>& bytes, const std::string& name);
+IdxImages parse_idx_images(std::vector<std::uint8_t> bytes, const std::string& name);  // its pixels take over bytes
 std::vector<int> parse_idx_labels(const std::vector<std::uint8_t>& bytes, const std::string& name);
 
 // Reads an image file and a label file into one Dataset with K = 10 classes,
