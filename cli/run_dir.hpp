@@ -21,6 +21,10 @@ std::string run_dir_of(const std::string& model_or_dir);
 std::string checkpoint_path(const std::string& run_dir);
 // data_sha256.json: the sha256 of every file the data came from, by file name.
 nlohmann::json data_checksums(const DataSplits& data);
+// What a resume must keep, against the run's config.toml and data_sha256.json: the
+// settings that change results and the data files. A difference is refused unless
+// force (--force), which is recorded in RUN_DIR/resumes.log when writer.
+void check_resume(const std::string& run, const Config& config, const DataSplits& data, bool force, bool writer);
 // metrics.json: the final evaluation of each split and what produced them.
 nlohmann::json metrics_json(const Config& config, const Network<float>& net, const DataSplits& data,
                             const TrainResult& result, const Evaluation& train, const Evaluation& val,

@@ -25,37 +25,6 @@
 namespace mlp {
 namespace {
 
-// What a resume must keep, against the run's config.toml and data_sha256.json: the
-// settings that change results and the data files. A difference is refused unless
-// --force, which is recorded in RUN_DIR/resumes.log.
-void check_resume(const std::string& run, const Config& config, const DataSplits& data, bool force, bool writer) {
-    std::vector<std::string> differences = changed_result_keys(load_config(run + "/config.toml"), config);
-    const std::string recorded = run + "/data_sha256.json";
-    if (file_exists(recorded)) {  // runs from before it was written have none
-        nlohmann::json was;
-        try {
-            was = nlohmann::json::parse(read_text(recorded));
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(recorded + ": not valid JSON (" + e.what() + ")");
-        }
-        const nlohmann::json now = data_checksums(data);
-        for (const auto& [file, sum] : was.items())
-            if (!now.contains(file)) differences.push_back("data file " + file + " (no longer read)");
-            else if (now[file] != sum) differences.push_back("data file " + file + " (its sha256 changed)");
-        for (const auto& [file, sum] : now.items())
-            if (!was.contains(file)) differences.push_back("data file " + file + " (not read before)");
-    }
-    if (differences.empty()) return;
-    std::string list;
-    for (const std::string& d : differences) list += (list.empty() ? "" : "; ") + d;
-    require(force, run + ": resuming would change what this run computes: " + list +
-                       "; resume as it was, or add --force (recorded in " + run + "/resumes.log)");
-    if (!writer) return;
-    const std::string log = run + "/resumes.log";
-    const std::string before = file_exists(log) ? read_text(log) : "";
-    write_file_atomic(log, before + "resumed with --force: " + list + "\n");
-}
-
 std::string percent(double x) {
     char text[32];
     std::snprintf(text, sizeof text, "%.2f%%", 100 * x);

@@ -28,7 +28,7 @@ def load(run_dir, threads=1):
 
 
 def train(config=None, out=None, *, data=None, test_data=None, validation_data=None, progress=None,
-          **overrides):
+          resume=False, force=False, **overrides):
     """Trains a network as `mlp train` does and returns an mlp.Run.
 
     config: a TOML file's path, a dict of the same sections ({"model": {"hidden": [64]},
@@ -42,6 +42,10 @@ def train(config=None, out=None, *, data=None, test_data=None, validation_data=N
     progress: called with a dict (epoch, step, train_loss, train_acc, val_loss, val_acc,
         lr, seconds, ...) at every validation check; an exception it raises stops training.
     overrides: config keys as `--set` takes them: train_lr=0.05 or **{"train.lr": 0.05}.
+    resume: continue the run in out from its checkpoint, as `mlp train --resume OUT`: with
+        out/config.toml (config=None) and the overrides; settings that change the results
+        or changed data files are refused unless force=True (noted in out/resumes.log). A
+        run on NumPy arrays resumes given the same arrays again.
 
     The GIL is released while training. Ctrl-C (SIGINT) or SIGTERM stops at the next step,
     writes the checkpoint when out is given, and raises KeyboardInterrupt.
@@ -53,4 +57,4 @@ def train(config=None, out=None, *, data=None, test_data=None, validation_data=N
         path = os.fspath(config)
     lines = extra + override_lines(overrides)
     return _train(path, text, lines, "" if out is None else os.fspath(out), data, test_data,
-                  validation_data, progress)
+                  validation_data, progress, resume=resume, force=force)

@@ -159,13 +159,22 @@ py::dict progress_dict(const Progress& p) {
 }
 
 // As mlp train: no stale result or checkpoint of another run stays; the resolved config and
-// the data's checksums are written first.
-void start_run_directory(const std::string& out, const std::string& resolved, const DataSplits& splits) {
+// the data's checksums are written first. A resumed run keeps its checkpoint and checksums.
+void start_run_directory(const std::string& out, const std::string& resolved, const DataSplits& splits,
+                         bool resuming) {
     std::filesystem::remove(out + "/metrics.json");
-    std::filesystem::remove(checkpoint_path(out));
+    if (!resuming) std::filesystem::remove(checkpoint_path(out));
     remove_stale_temporaries(out);
     write_file_atomic(out + "/config.toml", resolved);
-    write_file_atomic(out + "/data_sha256.json", data_checksums(splits).dump(2) + "\n");
+    if (!resuming) write_file_atomic(out + "/data_sha256.json", data_checksums(splits).dump(2) + "\n");
+}
+
+// The checkpoint of run directory `out` to continue, as mlp train --resume finds it.
+Checkpoint checkpoint_to_resume(const std::string& out) {
+    const std::string file = checkpoint_path(out);
+    require(file_exists(file), file + ": no checkpoint to resume from (the run stopped before its first "
+                                      "checkpoint; start it again with config=\"" + out + "/config.toml\")");
+    return load_checkpoint(file);
 }
 
 // The training loop with its hooks: the GIL released, Ctrl-C caught, checkpoints written to
@@ -214,12 +223,13 @@ TrainResult run_trainer(Trainer& trainer, const Config& config, const std::strin
     if (result.interrupted) {
         const std::string where = "interrupted by " + std::string(signal_name(signal)) + " at step " +
                                   std::to_string(result.steps) + " (epoch " + std::to_string(result.epochs) + ")";
-        // `mlp train --resume` reads the data the config names, so it cannot resume a run on arrays.
+        // `mlp train --resume` reads the data the config names, so it cannot resume a run on
+        // arrays; mlp.train can, given the same arrays again.
         const std::string saved = where + "; checkpoint saved in " + checkpoint_path(out);
         const std::string message = out.empty()  ? where + "; nothing saved (no out directory)"
                                     : !on_arrays ? saved + "; resume with: mlp train --resume " + out
-                                                 : saved + " (its data were NumPy arrays, which mlp train "
-                                                           "--resume cannot read)";
+                                                 : saved + "; resume with mlp.train(out=\"" + out +
+                                                       "\", resume=True, data=...) and the same arrays";
         PyErr_SetString(PyExc_KeyboardInterrupt, message.c_str());
         throw py::error_already_set();
     }
@@ -231,16 +241,26 @@ TrainResult run_trainer(Trainer& trainer, const Config& config, const std::strin
 // arithmetic) for callers that do not report it (MLPClassifier.fit); their metrics say null.
 Run train(const std::string& config_path, const std::string& config_text, const std::vector<std::string>& overrides,
           const std::string& out, const py::object& data, const py::object& test_data,
-          const py::object& validation_data, const py::object& progress, bool evaluate_train) {
-    Config config = config_path.empty() ? parse_config(config_text, "config", overrides)
-                                        : load_config(config_path, overrides);
+          const py::object& validation_data, const py::object& progress, bool evaluate_train, bool resume,
+          bool force) {
+    require(!resume || !out.empty(), "resume: expected out=RUN_DIR, the run directory to continue");
+    require(!resume || (config_path.empty() && config_text.empty()),
+            "resume: continues with " + out + "/config.toml, expected config=None (change keys with overrides)");
     require(!data.is_none() || (test_data.is_none() && validation_data.is_none()),
             "test_data: given without data, expected data=(x, y) too");
     std::unique_ptr<RunDirectoryLock> lock;  // held until the run directory is complete
-    if (!out.empty()) {
+    std::unique_ptr<Checkpoint> checkpoint;
+    if (resume) {
+        require(file_exists(out + "/config.toml"), out + ": not a run directory (no config.toml)");
+        lock = std::make_unique<RunDirectoryLock>(out);
+        checkpoint = std::make_unique<Checkpoint>(checkpoint_to_resume(out));
+    } else if (!out.empty()) {
         make_directories(out);
         lock = std::make_unique<RunDirectoryLock>(out);
     }
+    Config config = resume                ? load_config(out + "/config.toml", overrides)
+                    : config_path.empty() ? parse_config(config_text, "config", overrides)
+                                          : load_config(config_path, overrides);
     DataSplits splits;
     if (data.is_none()) {
         py::gil_scoped_release unlocked;
@@ -248,16 +268,18 @@ Run train(const std::string& config_path, const std::string& config_text, const 
     } else {
         splits = splits_from_arrays(config, data, test_data, validation_data);
     }
+    if (resume) check_resume(out, config, splits, force, true);
     const Dataset& train_data = *splits.train_data;
     auto net = std::make_unique<Network<float>>(architecture_of(config, train_data.features, train_data.classes));
     Rng init_rng = Rng::for_purpose(config.train.seed, "init");
     initialize(*net, init_of(config), init_rng);
     const std::string resolved = resolved_toml(config);
-    if (!out.empty()) start_run_directory(out, resolved, splits);
+    if (!out.empty()) start_run_directory(out, resolved, splits, resume);
 
     TrainSettings settings = config.train;
     settings.gemm = parse_gemm_backend(config.gemm);
     Trainer trainer(*net, settings, splits);
+    if (checkpoint) trainer.resume(*checkpoint);
     const TrainResult result = run_trainer(trainer, config, out, progress, !data.is_none());
 
     Evaluation train, val, test;
@@ -304,7 +326,7 @@ void bind_training(py::module_& m) {
         });
     m.def("_train", &train, py::arg("config_path"), py::arg("config_text"), py::arg("overrides"), py::arg("out"),
           py::arg("data"), py::arg("test_data"), py::arg("validation_data"), py::arg("progress"),
-          py::arg("evaluate_train") = true);
+          py::arg("evaluate_train") = true, py::arg("resume") = false, py::arg("force") = false);
 }
 
 }  // namespace mlp::python

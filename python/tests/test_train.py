@@ -180,7 +180,8 @@ def test_divergence_message_is_the_clis(tmp_path):
 
 def test_keyboard_interrupt_on_arrays_with_out(tmp_path):
     x, y = make_blobs(300)
-    with pytest.raises(KeyboardInterrupt, match=r"checkpoint saved in .*checkpoint.bin \(its data were NumPy arrays"):
+    with pytest.raises(KeyboardInterrupt, match=r"checkpoint saved in .*checkpoint.bin; resume with "
+                                                r"mlp.train\(out=\".*run\", resume=True, data=...\) and the same arrays"):
         mlp.train(blobs_config(epochs=50), tmp_path / "run", data=(x, y),
                   progress=lambda p: os.kill(os.getpid(), signal.SIGINT))
     assert (tmp_path / "run" / "checkpoint.bin").exists()
