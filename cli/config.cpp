@@ -14,7 +14,7 @@
 namespace mlp {
 namespace {
 
-const std::vector<std::string> kSections = {"data", "model", "train"};
+const std::vector<std::string> kSections = {"data", "model", "train", "augment"};
 
 // "unknown key 'train.lr_decy' (did you mean 'train.lr_decay'? valid keys in [train]: ...)"
 std::string unknown_key(const std::string& source, const std::string& path, const std::string& valid) {
@@ -49,7 +49,7 @@ void apply_override(toml::table& root, const std::string& assignment, const std:
     const std::string section = assignment.substr(0, dot), key = assignment.substr(dot + 1, eq - dot - 1);
     const std::string value = assignment.substr(eq + 1);
     require(std::find(kSections.begin(), kSections.end(), section) != kSections.end(),
-            "--set " + assignment + ": unknown section '" + section + "' (expected data, model or train)");
+            "--set " + assignment + ": unknown section '" + section + "' (expected " + comma_list(kSections) + ")");
     toml::table parsed;
     try {
         parsed = toml::parse("v = " + value);
@@ -101,8 +101,12 @@ std::string resolved_toml(const Config& c) {
     for (const std::string& section : kSections) root.insert(section, toml::table{});
     for (const ConfigKey& key : config_keys())
         key.write(c, key.section.empty() ? root : *root[key.section].as_table(), false);
+    if (root["augment"].as_table()->empty()) root.erase("augment");  // written only when used
     std::ostringstream out;
-    out << "# Resolved configuration: every setting of this run, defaults included.\n" << root << "\n";
+    out << "# Resolved configuration: every setting of this run, defaults included.\n";
+    if (c.train.augment.active())
+        out << "# Augmented (" << c.train.augment.describe() << "): not permutation-invariant.\n";
+    out << root << "\n";
     return out.str();
 }
 

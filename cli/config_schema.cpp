@@ -556,6 +556,12 @@ std::vector<ConfigKey> make_keys() {
                            "c: after every update each hidden unit's incoming weight vector (a column of W_l, bias "
                            "excluded) longer than c is scaled back to c (0: off)"},
                           [](const double& v) { return v >= 0; }, "must be >= 0 (0 turns the constraint off)"));
+    keys.push_back(number("train", "label_smoothing", [](auto& c) -> auto& { return c.train.label_smoothing; },
+                          {"[0, 1)",
+                           "ε: the training loss takes the target (1 − ε)·onehot(y) + ε/K (Szegedy et al. 2016); "
+                           "validation and test losses stay plain cross-entropy (0: off)",
+                           "", [](const Config& c) { return c.train.label_smoothing > 0; }},
+                          in_unit, "expected ε in [0, 1)"));
     keys.push_back(number("train", "lr_decay", [](auto& c) -> auto& { return c.train.lr_decay; },
                           {"(0, 1]", "per epoch: lr of epoch e = lr·decay^(e−1)"},
                           [](const double& v) { return v > 0 && v <= 1; }, "expected a factor in (0, 1]"));
@@ -619,6 +625,18 @@ std::vector<ConfigKey> make_keys() {
                           "course: the assignment's log lines (Epoch [e/E], Step [s/S], Loss: … and Validation "
                           "accuracy is: …%)", "", {}, false},
                          [](const std::string& v, Config&) { parse_named(kLogFormatNames, v, "log format"); }));
+
+    // [augment]: image datasets only (checked against the data when training starts).
+    keys.push_back(integer("augment", "translate", [](auto& c) -> auto& { return c.train.augment.translate; },
+                           {"0..64",
+                            "shift every training image by (dx, dy) uniform in [−n, n]², zero fill: the random crop "
+                            "of the image zero-padded by n pixels (0: off); not permutation-invariant",
+                            "images", [](const Config& c) { return c.train.augment.translate > 0; }},
+                           [](const int& v) { return v >= 0 && v <= 64; }, "expected a shift of 0..64 pixels"));
+    keys.push_back(plain<bool>("augment", "flip", [](auto& c) -> auto& { return c.train.augment.flip; },
+                               {"", "mirror every training image left–right with probability 1/2; not "
+                                    "permutation-invariant",
+                                "images", [](const Config& c) { return c.train.augment.flip; }}));
     return keys;
 }
 

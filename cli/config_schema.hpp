@@ -39,7 +39,7 @@ private:
 };
 
 struct ConfigKey {
-    std::string section;           // "" (top level), "data", "model" or "train"
+    std::string section;           // "" (top level), "data", "model", "train" or "augment"
     std::string name;
     std::string type;              // "number", "integer", "string", "boolean", ...
     std::string allowed;           // the range or the names, for people

@@ -13,6 +13,7 @@
 #include <thread>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "config_schema.hpp"
@@ -24,6 +25,17 @@ namespace mlp {
 
 namespace {
 const char* kHeader = "step,epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds";
+
+// The processor's name as /proc/cpuinfo gives it ("model name"), or "" where it does not.
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
+            const std::size_t at = line.find_first_not_of(" \t", line.find(':') + 1);
+            return at == std::string::npos ? "" : line.substr(at);
+        }
+    return "";
+}
 
 nlohmann::json evaluation_json(const Evaluation& e) {
     if (e.count == 0) return nullptr;
@@ -58,6 +70,11 @@ nlohmann::json metrics_json(const Config& config, const Network<float>& net, con
     m["seconds"] = result.seconds;
     m["seed"] = config.train.seed;
     m["threads"] = config.train.threads;
+    m["cpu"] = cpu_model();
+    // Augmentation uses where pixels lie: such a run is not permutation-invariant.
+    m["permutation_invariant"] = !config.train.augment.active();
+    m["augmentation"] = config.train.augment.describe();
+    if (config.train.label_smoothing > 0) m["label_smoothing"] = config.train.label_smoothing;
     m["gemm"] = config.gemm;
     m["version"] = kVersion;
     m["splits"] = {{"train", evaluation_json(train)}, {"val", evaluation_json(val)}, {"test", evaluation_json(test)}};

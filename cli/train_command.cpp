@@ -133,6 +133,9 @@ int train_command(const TrainOptions& options) {
         if (data.normalizer.mode == NormalizeMode::global)
             std::fprintf(stderr, "normalisation: training mean %.3f, std %.3f\n", data.normalizer.mean[0],
                          1.0 / data.normalizer.inv_std[0]);
+        if (config.train.augment.active())
+            std::fprintf(stderr, "augmentation: %s (not permutation-invariant)\n",
+                         config.train.augment.describe().c_str());
         if (checkpoint)
             std::fprintf(stderr, "resuming at step %ld (epoch %d, step %ld of %ld)\n", checkpoint->state.steps,
                          checkpoint->state.epoch, checkpoint->state.position, trainer.steps_per_epoch());
@@ -215,7 +218,8 @@ int train_command(const TrainOptions& options) {
                 result.seconds, result.stopped_early ? " (early stop; best weights restored)" : "");
     std::printf("train accuracy %s  loss %.4f\n", percent(train.accuracy).c_str(), train.loss);
     if (val.count) std::printf("val   accuracy %s  loss %.4f\n", percent(val.accuracy).c_str(), val.loss);
-    std::printf("test  accuracy %s  loss %.4f\n", percent(test.accuracy).c_str(), test.loss);
+    std::printf("test  accuracy %s  loss %.4f%s\n", percent(test.accuracy).c_str(), test.loss,
+                config.train.augment.active() ? " (augmented: not permutation-invariant)" : "");
     std::printf("run directory: %s\n", out.c_str());
     if (!options.no_report) {
         phase_start = now_seconds();

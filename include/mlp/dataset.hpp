@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mlp/augment.hpp"
 #include "mlp/matrix.hpp"
 #include "mlp/names.hpp"
 
@@ -78,9 +79,10 @@ struct Normalizer {
 };
 
 // Writes rows subset.indices[order[0..B)] into X (B, D), normalised, and their labels
-// (unless labels is nullptr).
+// (unless labels is nullptr). With an augment stream whose settings are active, each row is
+// moved as the stream draws it for its batch row (images only: check_augmentable).
 void gather_batch(const Subset& subset, const int* order, int B, const Normalizer& norm, MatrixView<float> X,
-                  int* labels);
+                  int* labels, const AugmentStream* augment = nullptr);
 // Asks the memory system for the rows the next gather_batch(subset, order, B, ...) reads, so
 // their cache misses overlap the current step's arithmetic instead of stalling the gather.
 void prefetch_batch(const Subset& subset, const int* order, int B);

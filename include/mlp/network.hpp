@@ -71,9 +71,10 @@ public:
     // With first > 0, only layers [first, L), on ws.handed(first − 1): their grads are
     // written and the gradient of that input (B × layers[first].in, not aliasing ws) goes
     // to input_grad. With a share, the rows are a rank's share of a larger batch (RowShare).
+    // label_smoothing: the loss's ε (softmax_cross_entropy.hpp).
     LossResult forward_backward(const Context& ctx, Workspace<T>& ws, int B, int first = 0,
                                 MatrixView<T> input_grad = {}, const DropoutStream* dropout = nullptr,
-                                const RowShare* share = nullptr);
+                                const RowShare* share = nullptr, double label_smoothing = 0.0);
     // Forward and loss only.
     LossResult evaluate(const Context& ctx, Workspace<T>& ws, int B) const;
 

@@ -35,4 +35,12 @@ private:
     double spare_ = 0.0;
 };
 
+// The splitmix64 finaliser (Steele, Lea & Flood 2014): a counter hashed into 64 random bits,
+// for streams drawn by index (dropout masks, augmentation) rather than in sequence.
+inline std::uint64_t mix64(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 }  // namespace mlp

@@ -85,6 +85,8 @@ struct StepRules {
     double max_norm = 0.0;   // c: hidden units' incoming weight vectors kept to ‖w‖ ≤ c; 0 → off
     std::uint64_t seed = 0;  // the dropout masks' stream (the network's rates say if there are any)
     bool l2_biases = false;  // L2 on the bias vectors too (decay 2λ), as PyTorch's weight_decay
+    Augmentation augment = {};  // of the rows gathered from a BatchRows (augment.hpp), drawn from seed's stream
+    double label_smoothing = 0.0;  // ε of the loss (softmax_cross_entropy.hpp)
 };
 
 class TrainStep {
@@ -94,9 +96,11 @@ public:
     // where that pays.
     TrainStep(const Context& ctx, Network<float>& net, const OptimizerSettings& optimizer, const StepRules& rules = {});
     // The step on the B rows that `rows` names, with step size lr; the batch lands in
-    // ws.input and ws.labels, its gradients (without L2) in network().grads.
+    // ws.input and ws.labels (augmented as the rules say), its gradients (without L2) in
+    // network().grads.
     StepResult run(const BatchRows& rows, Workspace<float>& ws, int B, double lr);
-    // The same on a batch already gathered into the first B rows of ws.input and ws.labels.
+    // The same on a batch already gathered into the first B rows of ws.input and ws.labels
+    // (taken as it is: no augmentation).
     StepResult run(Workspace<float>& ws, int B, double lr);
     // The network (weights, and the last step's gradients) and the optimizer as they stand
     // after the last step; also the caller's net is up to date while nothing else runs.
@@ -172,6 +176,8 @@ private:
     float decay_;          // l2_decay(λ)
     float bias_decay_;     // decay_ with l2_biases, else 0
     DropoutStream masks_;  // the stream at the step in progress
+    AugmentStream augment_;  // the same for augmentation
+    const AugmentStream* augmenting() const { return rules_.augment.active() ? &augment_ : nullptr; }
     GradientBuckets buckets_;  // data-parallel: the gradients' sums across ranks
     int batch_ = 0;
     int shared_ = 0;  // hidden layers the shards hold

@@ -45,6 +45,8 @@ struct TrainSettings {
     double l2 = 0.0;        // λ in λ·Σ‖W‖²
     bool l2_biases = false; // λ·Σ‖b‖² too (PyTorch's weight_decay decays every parameter)
     double max_norm = 0.0;  // c: hidden units' incoming weight vectors kept to ‖w‖ ≤ c; 0 → off
+    double label_smoothing = 0.0;  // ε of the training loss (softmax_cross_entropy.hpp); evaluation's is plain
+    Augmentation augment;   // of the training batches (augment.hpp); images only
     double lr_decay = 1.0;  // lr of epoch e (from 1) = lr · lr_decay^(e−1)
     LrSchedule schedule;    // on top of lr_decay: step, cosine, warm-up (schedule.hpp)
     int validations_per_epoch = 5;

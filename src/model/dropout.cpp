@@ -6,13 +6,6 @@
 namespace mlp {
 namespace {
 
-// The splitmix64 finaliser (Steele, Lea & Flood 2014).
-std::uint64_t mix64(std::uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 // Wellons' lowbias32: 32-bit multiplies only, so the loop over a row vectorises.
 std::uint32_t lowbias32(std::uint32_t x) {
     x ^= x >> 16;

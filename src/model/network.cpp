@@ -122,13 +122,14 @@ LossResult Network<T>::evaluate(const Context& ctx, Workspace<T>& ws, int B) con
 template <class T>
 LossResult Network<T>::forward_backward(const Context& ctx, Workspace<T>& ws, int B, int first,
                                         MatrixView<T> input_grad, const DropoutStream* dropout,
-                                        const RowShare* share) {
+                                        const RowShare* share, double label_smoothing) {
     const int L = layers();
     const bool dropped = dropout && arch_.dropout > 0.0;
     ConstView<T> logits = forward(ctx, ws, B, first, dropout);
     const int K = layout_.layers.back().out;
     MatrixView<T> dz(ws.grad_a.row(0), B, K);
-    LossResult result = softmax_cross_entropy<T>(logits, ws.labels.data(), dz, share ? share->batch_rows : 0);
+    LossResult result =
+        softmax_cross_entropy<T>(logits, ws.labels.data(), dz, share ? share->batch_rows : 0, label_smoothing);
     T* spare = ws.grad_b.row(0);
     for (int l = L - 1; l >= first; --l) {
         const bool masked_input = dropout && arch_.input_dropout > 0.0;

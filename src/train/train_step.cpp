@@ -41,6 +41,7 @@ TrainStep::TrainStep(const Context& ctx, Network<float>& net, const OptimizerSet
       decay_(l2_decay(rules.l2)),
       bias_decay_(rules.l2_biases ? decay_ : 0.0f),
       masks_(DropoutStream::of_seed(rules.seed, 0)),
+      augment_(AugmentStream::of_seed(rules.augment, rules.seed)),
       buckets_(net.layout()) {}
 
 Range batch_share(int B, int ranks, int rank) { return split_range(B, ranks, rank); }
@@ -94,11 +95,13 @@ int TrainStep::shared_layers(int threads, int batch) const {
 bool TrainStep::shares(int threads, int batch) const { return shared_layers(threads, batch) > 0; }
 
 StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, double lr) {
-    masks_.step = optimizer_.steps + 1;
+    masks_.step = augment_.step = optimizer_.steps + 1;
+    augment_.row0 = 0;
     if (Communicator* comm = ctx_.ranks()) {
         const Range mine = batch_share(B, comm->size(), comm->rank());
         const int b = int(mine.end - mine.begin);
-        gather_batch(*rows.subset, rows.order + mine.begin, b, *rows.norm, ws.input, ws.labels.data());
+        augment_.row0 = int(mine.begin);
+        gather_batch(*rows.subset, rows.order + mine.begin, b, *rows.norm, ws.input, ws.labels.data(), augmenting());
         if (rows.next_count > 0) {
             const Range next = batch_share(rows.next_count, comm->size(), comm->rank());
             prefetch_batch(*rows.subset, rows.next + next.begin, int(next.end - next.begin));
@@ -108,7 +111,7 @@ StepResult TrainStep::run(const BatchRows& rows, Workspace<float>& ws, int B, do
     }
     const int shared = shared_layers(ctx_.threads(), ws.max_batch);
     if (shared > 0) return run_shared(&rows, ws, B, lr, shared);
-    gather_batch(*rows.subset, rows.order, B, *rows.norm, ws.input, ws.labels.data());
+    gather_batch(*rows.subset, rows.order, B, *rows.norm, ws.input, ws.labels.data(), augmenting());
     if (rows.next_count > 0) prefetch_batch(*rows.subset, rows.next, rows.next_count);
     sync();
     return run_serial(ws, B, lr);
@@ -134,7 +137,7 @@ StepResult TrainStep::run(Workspace<float>& ws, int B, double lr) {
 
 StepResult TrainStep::run_serial(Workspace<float>& ws, int B, double lr) {
     StepResult result;
-    result.loss = net_.forward_backward(ctx_, ws, B, 0, {}, dropout());
+    result.loss = net_.forward_backward(ctx_, ws, B, 0, {}, dropout(), nullptr, rules_.label_smoothing);
     optimizer_.begin_step(lr);
     result.finite = update_layers(0);
     return result;
@@ -148,7 +151,7 @@ StepResult TrainStep::run_ranks(Communicator& comm, Workspace<float>& ws, int B,
     buckets_.begin(comm, net_.grads.data());
     if (b > 0) {
         const RowShare share{B, [this](int l) { buckets_.layer_ready(l); }};
-        result.loss = net_.forward_backward(ctx_, ws, b, 0, {}, dropout(), &share);
+        result.loss = net_.forward_backward(ctx_, ws, b, 0, {}, dropout(), &share, rules_.label_smoothing);
     } else {
         net_.grads.fill(0.0f);
         buckets_.all_ready();
@@ -334,7 +337,8 @@ LossResult TrainStep::run_top(Workspace<float>& ws, int B) {
         copy_rows(handed(sh, s), s.w, a.data + s.c0, a.ld, B, s.w);
     }
     float* grad_in = shards_[0].act + shards_[0].grad_in;
-    return net_.forward_backward(ctx_, ws, B, shared_, MatrixView<float>(grad_in, B, a.cols), dropout());
+    return net_.forward_backward(ctx_, ws, B, shared_, MatrixView<float>(grad_in, B, a.cols), dropout(), nullptr,
+                                 rules_.label_smoothing);
 }
 
 // Every layer shared, at the start of the backward phase on every rank: logits = Σ_r
@@ -353,7 +357,7 @@ LossResult TrainStep::output_gradient(Workspace<float>& ws, int rank, int B) {
         for (std::size_t i = 0; i < n; ++i) logits[i] += p[i];
     }
     return softmax_cross_entropy<float>(ConstView<float>(logits, B, K), ws.labels.data(),
-                                        MatrixView<float>(output_dz(ws, rank), B, K));
+                                        MatrixView<float>(output_dz(ws, rank), B, K), 0, rules_.label_smoothing);
 }
 
 float* TrainStep::output_dz(Workspace<float>& ws, int rank) {
@@ -372,7 +376,7 @@ void TrainStep::forward_hidden(const BatchRows* rows, Workspace<float>& ws, int 
     float* in = l == 0 ? raw_input(ws, rank) : act + s.in;
     if (l == 0 && rows) {
         gather_batch(*rows->subset, rows->order, B, *rows->norm, MatrixView<float>(in, B, layer.in),
-                     rank == 0 ? ws.labels.data() : nullptr);
+                     rank == 0 ? ws.labels.data() : nullptr, augmenting());
         if (rows->next_count > 0) prefetch_batch(*rows->subset, rows->next, rows->next_count);
     } else if (l == 0 && rank > 0) {
         copy_rows(ws.input.data, layer.in, in, layer.in, B, layer.in);

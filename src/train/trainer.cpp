@@ -37,6 +37,10 @@ const TrainSettings& checked(const TrainSettings& settings, const DataSplits& da
             "train.batch_size: " + std::to_string(settings.batch_size) + " rows per step (expected 1.." +
                 std::to_string(kMaxBatchSize) + "; a batch larger than the training rows is one step over all of them)");
     require(data.train.size() > 0, "data: the training split is empty");
+    require(settings.label_smoothing >= 0.0 && settings.label_smoothing < 1.0,
+            "train.label_smoothing: expected ε in [0, 1)");
+    const Dataset& images = *data.train.data;
+    check_augmentable(settings.augment, images.image_shape, images.features, images.name);
     const ParamLayout& layout = net.layout();
     const int rows = workspace_rows(settings, data);
     const double workspaces = double(Workspace<float>::floats(layout, rows)) +
@@ -77,7 +81,9 @@ Trainer::Trainer(Network<float>& net, const TrainSettings& settings, const DataS
       data_(data),
       team_(settings.threads),
       ctx_{&team_, settings.gemm, comm},
-      step_(ctx_, net, settings.optimizer, StepRules{settings.l2, settings.max_norm, settings.seed, settings.l2_biases}),
+      step_(ctx_, net, settings.optimizer,
+            StepRules{settings.l2, settings.max_norm, settings.seed, settings.l2_biases, settings.augment,
+                      settings.label_smoothing}),
       ws_(net.layout(), workspace_rows(settings_, data)),
       eval_ws_(net.layout(), std::max(workspace_rows(settings_, data), kEvalBatch)) {
     require(data.train.data->features == net.architecture().inputs,

@@ -150,6 +150,75 @@ TEST(SoftmaxCrossEntropy, GradientMatchesFiniteDifferences) {
     }
 }
 
+// Label smoothing: the float loss and gradient against the double reference, which sums
+// −t_k log p_k term by term, for several ε; the double loss's gradient against central
+// differences; ε = 0 gives plain cross-entropy bit for bit.
+TEST(SoftmaxCrossEntropy, LabelSmoothingMatchesReference) {
+    const int B = 70, K = 10;  // more rows than the float path's block of 64
+    const auto z = test::cast<float>(test::random_values(B * K, 43, 4.0));
+    std::vector<int> labels(B);
+    for (int i = 0; i < B; ++i) labels[i] = (i * 3) % K;
+    const std::vector<double> zd(z.begin(), z.end());
+    for (double eps : {0.05, 0.1, 0.5}) {
+        std::vector<float> dz(B * K);
+        std::vector<double> dz_ref(B * K);
+        const LossResult got = softmax_cross_entropy<float>({z.data(), B, K}, labels.data(), {dz.data(), B, K}, 0, eps);
+        const LossResult want =
+            softmax_cross_entropy_reference({zd.data(), B, K}, labels.data(), {dz_ref.data(), B, K}, eps);
+        EXPECT_NEAR(got.loss, want.loss, 1e-6 * want.loss) << eps;
+        EXPECT_EQ(got.correct, want.correct);
+        EXPECT_LE(test::relative_error(dz.data(), dz_ref.data(), dz.size()), 1e-6) << eps;
+        const LossResult alone = softmax_cross_entropy<float>({z.data(), B, K}, labels.data(), {}, 0, eps);
+        EXPECT_NEAR(alone.loss, want.loss, 1e-6 * want.loss) << eps;  // the loss without the gradient
+        std::vector<double> dz_double(B * K);
+        const LossResult twin = softmax_cross_entropy<double>({zd.data(), B, K}, labels.data(), {dz_double.data(), B, K}, 0, eps);
+        EXPECT_NEAR(twin.loss, want.loss, 1e-12 * want.loss) << eps;
+        EXPECT_LE(test::relative_error(dz_double.data(), dz_ref.data(), dz.size()), 1e-12) << eps;
+        // Each row's gradient sums to 0: Σ_k p_k = Σ_k t_k = 1.
+        for (int i = 0; i < B; ++i) {
+            double sum = 0;
+            for (int k = 0; k < K; ++k) sum += dz_ref[i * K + k];
+            EXPECT_NEAR(sum, 0.0, 1e-15);
+        }
+    }
+    std::vector<float> plain(B * K), zero(B * K);
+    const LossResult a = softmax_cross_entropy<float>({z.data(), B, K}, labels.data(), {plain.data(), B, K});
+    const LossResult b = softmax_cross_entropy<float>({z.data(), B, K}, labels.data(), {zero.data(), B, K}, 0, 0.0);
+    EXPECT_EQ(a.loss, b.loss);
+    EXPECT_EQ(plain, zero);
+}
+
+// The smoothed loss by hand: K = 2, z = (0, 0), label 0: p = (1/2, 1/2) whatever ε, so the
+// loss is log 2 and the gradient (1/2 − (1 − ε + ε/2), 1/2 − ε/2) = (−(1 − ε)/2, (1 − ε)/2).
+TEST(SoftmaxCrossEntropy, LabelSmoothingByHand) {
+    const double z[] = {0.0, 0.0};
+    const int label = 0;
+    double dz[2];
+    const LossResult r = softmax_cross_entropy<double>({z, 1, 2}, &label, {dz, 1, 2}, 0, 0.2);
+    EXPECT_NEAR(r.loss, std::log(2.0), 1e-15);
+    EXPECT_NEAR(dz[0], -0.4, 1e-15);
+    EXPECT_NEAR(dz[1], 0.4, 1e-15);
+}
+
+TEST(SoftmaxCrossEntropy, LabelSmoothingGradientMatchesFiniteDifferences) {
+    const int B = 3, K = 4;
+    auto z = test::random_values(B * K, 44, 2.0);
+    const int labels[] = {0, 3, 1};
+    const double eps = 0.1;
+    std::vector<double> dz(B * K);
+    softmax_cross_entropy_reference({z.data(), B, K}, labels, {dz.data(), B, K}, eps);
+    const double h = 1e-6;
+    for (int i = 0; i < B * K; ++i) {
+        const double keep = z[i];
+        z[i] = keep + h;
+        const double plus = softmax_cross_entropy<double>({z.data(), B, K}, labels, {}, 0, eps).loss;
+        z[i] = keep - h;
+        const double minus = softmax_cross_entropy<double>({z.data(), B, K}, labels, {}, 0, eps).loss;
+        z[i] = keep;
+        EXPECT_NEAR(dz[i], (plus - minus) / (2 * h), 1e-8);
+    }
+}
+
 TEST(SoftmaxCrossEntropy, StableForHugeLogits) {
     const int K = 3;
     // Logits of ±1e4: exp would overflow without the max shift.

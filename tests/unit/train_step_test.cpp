@@ -179,8 +179,8 @@ TEST(TrainStep, TwoThreadsGiveTheSameBitsEveryRun) {
     EXPECT_EQ(0, std::memcmp(a.params.data(), b.params.data(), a.params.size() * sizeof(float)));
 }
 
-// Every layer shared, or only the first (the rest on the caller).
-void check_against_double_reference(const Architecture& arch, int B, int layers) {
+// Every layer shared, or only the first (the rest on the caller); with label smoothing ε.
+void check_against_double_reference(const Architecture& arch, int B, int layers, double smoothing = 0.0) {
     ASSERT_EQ(shared(arch, B), expected_share(arch, layers));
     ThreadTeam team(2);
     const Context ctx = test::test_context(&team);
@@ -194,11 +194,13 @@ void check_against_double_reference(const Architecture& arch, int B, int layers)
     const auto x = test::random_values(std::size_t(B) * arch.inputs, 9);
     for (std::size_t i = 0; i < x.size(); ++i) ws.input.data[i] = float(x[i]), wsd.input.data[i] = float(x[i]);
     for (int i = 0; i < B; ++i) ws.labels[i] = wsd.labels[i] = (3 * i) % 10;
-    TrainStep step(ctx, net, OptimizerSettings{});
+    StepRules rules;
+    rules.label_smoothing = smoothing;
+    TrainStep step(ctx, net, OptimizerSettings{}, rules);
     ASSERT_EQ(step.shares(2, B), expected_share(arch, layers) > 0);
     const StepResult fast = step.run(ws, B, 0.0);  // lr 0: the weights stay, the gradients show
     const Buffer<float>& grads = step.network().grads;
-    const LossResult slow = ref.forward_backward(Context{}, wsd, B);
+    const LossResult slow = ref.forward_backward(Context{}, wsd, B, 0, {}, nullptr, nullptr, smoothing);
     EXPECT_NEAR(fast.loss.loss, slow.loss, 1e-5 * slow.loss);
     EXPECT_EQ(fast.loss.correct, slow.correct);
     double worst = 0.0, scale = 0.0;
@@ -212,6 +214,9 @@ void check_against_double_reference(const Architecture& arch, int B, int layers)
 TEST(TrainStep, SharedGradientsMatchTheDoubleReference) {
     check_against_double_reference(architecture(200, {96, 48}, 10), 64, 2);
     check_against_double_reference(architecture(200, {112, 8, 8, 8, 8}, 10), 32, 1);
+    // With label smoothing: the loss of every rank (all layers shared) or of the caller.
+    check_against_double_reference(architecture(200, {96, 48}, 10), 64, 2, 0.1);
+    check_against_double_reference(architecture(200, {112, 8, 8, 8, 8}, 10), 32, 1, 0.1);
 }
 
 TEST(TrainStep, GatheringInsideTheStepEqualsAGatheredBatch) {
