@@ -76,6 +76,13 @@ Group load_group(const std::string& group) {
         r.label = (*t)["label"].value_or(r.name);
         if (const toml::table* report = (*t)["report"].as_table())
             for (const auto& [key, value] : *report) r.report[std::string(key.str())] = value.value_or(NAN);
+        if (const toml::node* target = t->get("target")) {
+            const double v = target->value_or(NAN);
+            require(target->is_number() && v > 0 && v <= 1,
+                    path + ": run " + r.name + ".target: expected a test accuracy in (0, 1], e.g. 0.99");
+            r.target = v;
+        }
+        r.anchor = (*t)["anchor"].value_or(std::string());
         g.runs.push_back(r);
     }
     if (const toml::array* seeds = table["seeds"].as_array())

@@ -2,6 +2,7 @@
 // seeds, [[command]] steps and [[figure]] entries), and where each run's directory lies.
 // Running the group is reproduce_runner's job, summarising it reproduce_summary's.
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -19,6 +20,10 @@ struct GroupRun {
     std::vector<std::string> requires_files;  // skipped (not failed) while any is missing
     std::string requires_hint;                // how to make them
     std::map<std::string, double> report;  // figures quoted from the course report
+    // A record run: the test accuracy it aims at (a fraction; NaN: none) and the published
+    // figure it stands beside, as text.
+    double target = NAN;
+    std::string anchor;
 };
 
 struct Protocol {

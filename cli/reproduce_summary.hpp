@@ -1,5 +1,7 @@
 // results/GROUP/summary.md: per protocol, a table of every run's figures beside the course
-// report's (the spread over seeds, the mean gap to the report), the group's [[figure]]
+// report's (the spread over seeds, the mean gap to the report), or, for a group of records
+// (runs with a target), each run's test accuracy over seeds beside its target and anchor,
+// augmented runs labelled non-permutation-invariant; the group's [[figure]]
 // learning curves as PNGs, and each [[command]]'s own output. Reads finished run
 // directories only; it starts nothing (reproduce_runner does).
 #pragma once

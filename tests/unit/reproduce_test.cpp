@@ -110,6 +110,41 @@ TEST(Reproduce, Cifar10HlcvGroup) {
         << summary;
 }
 
+// The records group (--quick: 1 epoch on 600 images, one seed): one table row per run with
+// its target and anchor, the augmented runs labelled non-permutation-invariant there, in
+// their metrics.json and in their resolved config.toml, and no verdict for a quick run.
+TEST(Reproduce, RecordsGroup) {
+    const std::string dir = reproduce_quickly("records", 5, 1);
+    const std::string summary = read_text(dir + "/results/summary.md");
+    ASSERT_NE(summary.find("| run | protocol | test acc over seeds, % | target | met? | anchor |"), std::string::npos)
+        << summary;
+    auto row = [&](const std::string& label) {
+        const std::size_t at = summary.find("| " + label + " |");
+        return at == std::string::npos ? std::string() : summary.substr(at, summary.find('\n', at) - at);
+    };
+    const std::string pi = row("MNIST, 784-1024-1024-10, dropout + max-norm");
+    EXPECT_NE(pi.find("| permutation-invariant |"), std::string::npos) << pi;
+    EXPECT_NE(pi.find("| 99.00 % | – (a --quick run) | dropout + max-norm MLP, 98.95-99.05 %"), std::string::npos) << pi;
+    EXPECT_NE(pi.find("| 1863690 | 1 |"), std::string::npos) << pi;
+    const std::string shifted = row("MNIST, 784-1024-1024-10, shifts ±2 px");
+    EXPECT_NE(shifted.find("| **non-permutation-invariant** (translate ±2 px, zero fill) |"), std::string::npos)
+        << shifted;
+    const std::string cropped = row("CIFAR-10, 3072-1024×3-10, crops (pad 4) + flips");
+    EXPECT_NE(cropped.find("(translate ±4 px, zero fill, horizontal flip)"), std::string::npos) << cropped;
+    EXPECT_NE(cropped.find("| 65.00 % |"), std::string::npos) << cropped;
+
+    const std::string run = dir + "/runs/records/r2_mnist_translate";
+    const std::string metrics = read_text(run + "/metrics.json");
+    EXPECT_NE(metrics.find("\"permutation_invariant\": false"), std::string::npos) << metrics;
+    const std::string config = read_text(run + "/config.toml");
+    EXPECT_NE(config.find("# Augmented (translate ±2 px, zero fill): not permutation-invariant."), std::string::npos)
+        << config;
+    EXPECT_NE(config.find("[augment]\ntranslate = 2"), std::string::npos) << config;
+    EXPECT_NE(read_text(dir + "/runs/records/r1_mnist_pi/metrics.json").find("\"permutation_invariant\": true"),
+              std::string::npos);
+    EXPECT_EQ(read_text(dir + "/runs/records/r1_mnist_pi/config.toml").find("augment"), std::string::npos);
+}
+
 // Seeds, per-run settings and names, and [[command]] steps, on a tiny fixture group.
 TEST(Reproduce, SeedsRunSettingsAndCommands) {
     const std::string dir = test::temp_dir("reproduce-fixture");
