@@ -95,6 +95,9 @@ struct TrainConfig {
     std::string schedule = "none";  // none | step | cosine, on top of lr_decay
     int step_epochs = 10;
     double step_gamma = 0.1, warmup_epochs = 0;
+    double label_smoothing = 0;  // ε: the training loss's target (1 − ε)·onehot(y) + ε/K
+    int augment_translate = 0;   // [augment] translate: shifts of up to ±n pixels, zero fill (images only)
+    bool augment_flip = false;   // [augment] flip: left–right mirror with probability 1/2
     int validations_per_epoch = 5;
     int patience = 0;  // early stopping after this many checks without a better val loss; 0: off
     std::uint64_t seed = 0;

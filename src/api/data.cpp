@@ -103,6 +103,9 @@ Experiment load_experiment(const std::string& toml_path, const std::vector<std::
     train.step_epochs = s.schedule.step_epochs;
     train.step_gamma = s.schedule.step_gamma;
     train.warmup_epochs = s.schedule.warmup_epochs;
+    train.label_smoothing = s.label_smoothing;
+    train.augment_translate = s.augment.translate;
+    train.augment_flip = s.augment.flip;
     train.validations_per_epoch = s.validations_per_epoch;
     train.patience = s.patience;
     train.seed = s.seed;

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
         mlp::Experiment e = mlp::load_experiment(
             "experiments/mnist_default.toml",
             {"train.epochs=1", "data.train_size=3000", "data.validation=500", "train.schedule=cosine",
-             "train.warmup_epochs=0.5", "train.l2=1e-4", "train.l2_biases=true"});
+             "train.warmup_epochs=0.5", "train.l2=1e-4", "train.l2_biases=true",
+             "train.label_smoothing=0.1", "augment.translate=1", "augment.flip=true"});
         mlp::Model model(e.network, e.train.seed);
         const mlp::Runtime runtime(1);
         const mlp::TrainSummary summary = model.train(runtime, e.data, e.train);

@@ -11,8 +11,10 @@ images=$source/data/mnist/t10k-images-idx3-ubyte labels=$source/data/mnist/t10k-
 { printf 'P5\n28 28\n255\n'; dd if="$images" bs=16 skip=1 count=49 status=none; } > "$out/digit.pgm"
 od -An -tu1 -j8 -N1 "$labels" | tr -d ' \n' > "$out/digit.label"
 cd "$source"
-# A schedule and L2 on biases too, so library_experiment sees every [train] key reach the library;
+# A schedule, L2 on biases, label smoothing and augmentation too, so library_experiment sees
+# every [train] and [augment] key reach the library;
 # one thread, as its Runtime(1) (train.threads = "auto" would take every CPU here).
 "$mlp" train --config experiments/mnist_default.toml --set train.epochs=1 --set data.train_size=3000 \
     --set data.validation=500 --set train.schedule=cosine --set train.warmup_epochs=0.5 --set train.l2=1e-4 \
-    --set train.l2_biases=true --set train.threads=1 --out "$out/run" --quiet
+    --set train.l2_biases=true --set train.label_smoothing=0.1 --set augment.translate=1 --set augment.flip=true \
+    --set train.threads=1 --out "$out/run" --quiet

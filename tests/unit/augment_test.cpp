@@ -9,7 +9,9 @@
 #include <numeric>
 
 #include "data_test_support.hpp"
+#include "interrupt_support.hpp"
 #include "mlp/augment.hpp"
+#include "mlp/checkpoint.hpp"
 #include "mlp/data_source.hpp"
 #include "mlp/init.hpp"
 #include "mlp/pointwise.hpp"
@@ -304,6 +306,49 @@ TEST(Augment, TrainingRefusesDataWithoutAnImageShape) {
     const_cast<Dataset&>(*data.train.data).image_shape = {1, 8, 8};
     settings.augment.translate = 8;
     EXPECT_THROW(Trainer(net, settings, data), Error);
+}
+
+// The moves are keyed by the optimizer step, which a checkpoint keeps: a run stopped and
+// resumed trains on the same moved images as one that was not, on two threads.
+TEST(Augment, AResumedRunEndsBitForBitWhereAnUnbrokenOneDoes) {
+    const DataSplits data = image_splits(200, 1, 28, 28, 4);
+    Architecture arch;
+    arch.inputs = 784;
+    arch.hidden = {64};
+    arch.classes = 4;
+    arch.activation.kind = ActivationKind::relu;
+    TrainSettings settings;
+    settings.epochs = 2;
+    settings.batch_size = 32;  // 7 steps an epoch, the last one short
+    settings.lr = 0.05;
+    settings.optimizer.kind = OptimizerKind::momentum;
+    settings.checkpoint_every = 3;
+    settings.threads = 2;
+    settings.augment = Augmentation{2, true};
+    auto network = [&](std::uint64_t seed) {
+        Network<float> net(arch);
+        Rng rng(seed);
+        initialize(net, Init{InitScheme::he}, rng);
+        return net;
+    };
+    Network<float> reference = network(1);
+    Trainer(reference, settings, data).run();
+    for (long stop_at : {3L, 9L}) {
+        Network<float> first = network(1);
+        const test::Interrupted part = test::train_until(first, settings, data, stop_at);
+        ASSERT_TRUE(part.result.interrupted);
+        Network<float> second = network(2);
+        Trainer resumed(second, settings, data);
+        resumed.resume(decode_checkpoint(part.checkpoint.data(), part.checkpoint.size(), "checkpoint"));
+        resumed.run();
+        EXPECT_EQ(0, std::memcmp(second.params.data(), reference.params.data(), reference.params.size() * sizeof(float)))
+            << "stopped after step " << stop_at;
+    }
+    // Without augmentation the same run ends elsewhere: the moves were used.
+    settings.augment = Augmentation{};
+    Network<float> plain = network(1);
+    Trainer(plain, settings, data).run();
+    EXPECT_NE(0, std::memcmp(plain.params.data(), reference.params.data(), reference.params.size() * sizeof(float)));
 }
 
 // The CLI: a table of features refuses augmentation in one line naming the key; the keys'

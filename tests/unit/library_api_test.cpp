@@ -31,6 +31,9 @@ TEST(LibraryApi, TrainConfigDefaultsAreTheCliDefaults) {
     EXPECT_EQ(api.step_epochs, engine.schedule.step_epochs);
     EXPECT_EQ(api.step_gamma, engine.schedule.step_gamma);
     EXPECT_EQ(api.warmup_epochs, engine.schedule.warmup_epochs);
+    EXPECT_EQ(api.label_smoothing, engine.label_smoothing);
+    EXPECT_EQ(api.augment_translate, engine.augment.translate);
+    EXPECT_EQ(api.augment_flip, engine.augment.flip);
     EXPECT_EQ(api.validations_per_epoch, engine.validations_per_epoch);
     EXPECT_EQ(api.patience, engine.patience);
     EXPECT_EQ(api.seed, engine.seed);
