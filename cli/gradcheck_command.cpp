@@ -42,6 +42,7 @@ int gradcheck_command(const GradcheckOptions& options) {
     settings.samples_per_tensor = options.samples;
     settings.l2 = config.train.l2;
     settings.l2_biases = config.train.l2_biases;
+    settings.label_smoothing = config.train.label_smoothing;
     settings.seed = config.train.seed;
     const auto rows = gradcheck(Context{nullptr, parse_gemm_backend(config.gemm)}, net, ws.input.top(B), ws.labels.data(), settings);
     std::printf("gradcheck: %s, activation %s, bias %s, batch %d, h = %g\n", config.name.c_str(),

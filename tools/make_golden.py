@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Writes two fixtures for the C++ golden tests, each an independent PyTorch (float64)
+"""Writes three fixtures for the C++ golden tests, each an independent PyTorch (float64)
 computation that the float engine must match to 1e-5 relative:
 
 tests/fixtures/golden_v1.json (tests/unit/golden_test.cpp): a two-hidden-layer network's
 loss, every gradient, and the losses of 10 momentum-SGD steps. Momentum is mlp's
 heavy-ball form: v <- mu*v + lr*g ; w <- w - v.
+
+tests/fixtures/golden_label_smoothing_v1.json: the softmax cross-entropy loss with label
+smoothing (CrossEntropyLoss's label_smoothing) and its gradient, for three values of eps.
 
 tests/fixtures/golden_steps_v1.json: several full training steps with Adam, L2, inverted
 dropout (on the input and after every hidden layer) and max-norm, together with the
@@ -368,6 +371,28 @@ def write_steps_fixture(directory):
     print("wrote tests/fixtures/" + path.name)
 
 
+def write_label_smoothing_fixture(directory):
+    """tests/fixtures/golden_label_smoothing_v1.json: PyTorch's cross_entropy with
+    label_smoothing = eps (target (1 - eps) onehot(y) + eps/K) on float32-rounded logits,
+    its mean loss and its gradient with respect to the logits."""
+    generator = torch.Generator().manual_seed(20261202)  # its own stream: the fixtures above stay as they were
+    B, K = 9, 10
+    z = (4.0 * torch.randn(B, K, generator=generator)).float().double()
+    y = torch.randint(0, K, (B,), generator=generator)
+    cases = []
+    for eps in (0.0, 0.1, 0.25):
+        logits = z.clone().requires_grad_()
+        loss = torch.nn.functional.cross_entropy(logits, y, label_smoothing=eps)
+        loss.backward()
+        cases.append({"label_smoothing": eps, "B": B, "K": K, "logits": logits.detach().flatten().tolist(),
+                      "labels": y.tolist(), "loss": loss.item(), "dlogits": logits.grad.flatten().tolist()})
+    data = {"format": "mlp-golden-label-smoothing-1",
+            "generator": "tools/make_golden.py (PyTorch %s, float64)" % torch.__version__, "cases": cases}
+    path = directory / "golden_label_smoothing_v1.json"
+    path.write_text(json.dumps(data, indent=1) + "\n")
+    print("wrote tests/fixtures/" + path.name)
+
+
 def main():
     directory = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures"
     # golden_v1.json first: its cases draw from the global seed set at the top.
@@ -377,6 +402,7 @@ def main():
     path.write_text(json.dumps(data, indent=1) + "\n")
     print("wrote tests/fixtures/" + path.name)
     write_steps_fixture(directory)
+    write_label_smoothing_fixture(directory)
 
 
 if __name__ == "__main__":

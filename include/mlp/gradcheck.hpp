@@ -15,6 +15,7 @@ struct GradcheckSettings {
     double step = 1e-6;           // h in (f(w+h) − f(w−h)) / 2h
     double l2 = 0.0;
     bool l2_biases = false;  // λ·Σ‖b‖² in the objective too
+    double label_smoothing = 0.0;  // ε of the loss (softmax_cross_entropy.hpp)
     std::uint64_t seed = 0;
     double tolerance_double = 1e-6;  // the engine run in double precision
     double tolerance_float = 1e-4;   // the float engine used for training

@@ -40,7 +40,10 @@ std::vector<std::string> cells(const ReportRun& run) {
     }
     std::string early;
     if (m.contains("stopped_early") && m["stopped_early"].is_boolean()) early = m["stopped_early"].get<bool>() ? "yes" : "no";
-    return {run.label,
+    // An augmented run used where pixels lie; its figures are no permutation-invariant result.
+    const bool augmented = m.contains("permutation_invariant") && m["permutation_invariant"].is_boolean() &&
+                           !m["permutation_invariant"].get<bool>();
+    return {run.label + (augmented ? " (augmented: not permutation-invariant)" : ""),
             number(m, "train_loss", "%.4f"),
             number(m, "train_accuracy", "%.2f%%", 100),
             number(m, "val_loss", "%.4f"),

@@ -88,14 +88,14 @@ std::vector<GradcheckRow> gradcheck(const Context& ctx, const Network<float>& ne
     // With dropout, every pass below draws the masks of the same step: a frozen mask.
     const DropoutStream frozen = DropoutStream::of_seed(settings.seed, 1);
     const DropoutStream* masks = net.has_dropout() ? &frozen : nullptr;
-    dnet.forward_backward(ctx, dws, B, 0, {}, masks);
+    dnet.forward_backward(ctx, dws, B, 0, {}, masks, nullptr, settings.label_smoothing);
     add_weight_decay(dnet, 2.0 * settings.l2, settings.l2_biases);
 
     Network<float> fnet(net.architecture());
     fnet.params.copy_from(net.params);
     Workspace<float> fws(fnet.layout(), B);
     load_batch(fws, X, labels);
-    fnet.forward_backward(ctx, fws, B, 0, {}, masks);
+    fnet.forward_backward(ctx, fws, B, 0, {}, masks, nullptr, settings.label_smoothing);
     add_weight_decay(fnet, l2_decay(settings.l2), settings.l2_biases);
     for (const TensorRef& t : tensors_of(net.layout())) {
         dnet.grads[t.offset] += settings.analytic_error;
@@ -106,7 +106,8 @@ std::vector<GradcheckRow> gradcheck(const Context& ctx, const Network<float>& ne
                         net.architecture().activation.kind == ActivationKind::leaky_relu;
     auto objective = [&](std::uint64_t* signature) {
         const ConstView<double> logits = dnet.forward(ctx, dws, B, 0, masks);
-        const double loss = softmax_cross_entropy<double>(logits, dws.labels.data(), MatrixView<double>()).loss +
+        const double loss =
+            softmax_cross_entropy<double>(logits, dws.labels.data(), MatrixView<double>(), 0, settings.label_smoothing).loss +
                             weights_penalty(dnet, settings.l2, settings.l2_biases);
         if (signature) *signature = kink_signature(dnet, dws, B);
         return loss;

@@ -210,5 +210,15 @@ TEST(SummaryTable, RunWithoutValidationShowsDashesAndEmptyCsvFields) {
     EXPECT_NE(html.find("<td class=\"num\">–</td>"), std::string::npos) << html;
 }
 
+TEST(SummaryTable, AnAugmentedRunIsLabelledNotPermutationInvariant) {
+    ReportRun run;
+    run.label = "shifted";
+    run.metrics = {{"test_accuracy", 0.99}, {"permutation_invariant", false}};
+    EXPECT_NE(summary_markdown({run}).find("| shifted (augmented: not permutation-invariant) |"), std::string::npos);
+    EXPECT_NE(summary_html({run}).find("shifted (augmented: not permutation-invariant)</a>"), std::string::npos);
+    run.metrics["permutation_invariant"] = true;
+    EXPECT_NE(summary_markdown({run}).find("| shifted |"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mlp

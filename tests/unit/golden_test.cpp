@@ -85,5 +85,27 @@ TEST(Golden, TenMomentumStepsMatchPyTorch) {
     }
 }
 
+// Label smoothing against PyTorch's cross_entropy(label_smoothing=ε): the loss and its
+// gradient for ε = 0, 0.1 and 0.25 (tests/fixtures/golden_label_smoothing_v1.json).
+TEST(Golden, LabelSmoothingMatchesPyTorch) {
+    const json fixture = test::load_golden("golden_label_smoothing_v1.json", 3);
+    for (const json& c : fixture["cases"]) {
+        const double eps = c["label_smoothing"].get<double>();
+        const int B = c["B"].get<int>(), K = c["K"].get<int>();
+        const auto z = c["logits"].get<std::vector<double>>();
+        const auto labels = c["labels"].get<std::vector<int>>();
+        const auto want = c["dlogits"].get<std::vector<double>>();
+        const double loss = c["loss"].get<double>();
+        std::vector<float> zf(z.begin(), z.end()), df(z.size());
+        const LossResult got = softmax_cross_entropy<float>({zf.data(), B, K}, labels.data(), {df.data(), B, K}, 0, eps);
+        EXPECT_NEAR(got.loss, loss, 1e-5 * loss) << eps;
+        EXPECT_LE(test::relative_error(df.data(), want.data(), want.size()), 1e-5) << eps;
+        std::vector<double> dd(z.size());
+        const LossResult exact = softmax_cross_entropy<double>({z.data(), B, K}, labels.data(), {dd.data(), B, K}, 0, eps);
+        EXPECT_NEAR(exact.loss, loss, 1e-12 * loss) << eps;
+        EXPECT_LE(test::relative_error(dd.data(), want.data(), want.size()), 1e-12) << eps;
+    }
+}
+
 }  // namespace
 }  // namespace mlp

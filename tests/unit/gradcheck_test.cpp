@@ -10,7 +10,8 @@ namespace mlp {
 namespace {
 
 std::vector<GradcheckRow> check(ActivationKind kind, BiasMode bias, std::vector<int> hidden, double l2,
-                                double dropout = 0.0, double input_dropout = 0.0, bool l2_biases = false) {
+                                double dropout = 0.0, double input_dropout = 0.0, bool l2_biases = false,
+                                double label_smoothing = 0.0) {
     Architecture arch;
     arch.dropout = dropout;
     arch.input_dropout = input_dropout;
@@ -29,6 +30,7 @@ std::vector<GradcheckRow> check(ActivationKind kind, BiasMode bias, std::vector<
     settings.samples_per_tensor = 0;  // every entry
     settings.l2 = l2;
     settings.l2_biases = l2_biases;
+    settings.label_smoothing = label_smoothing;
     return gradcheck(test::test_context(), net, MatrixView<const float>(x.data(), B, arch.inputs), labels, settings);
 }
 
@@ -54,6 +56,12 @@ TEST_P(EveryActivation, WithL2OnBiasesPasses) {
     const auto rows = check(GetParam(), BiasMode::explicit_vectors, {6}, 0.03, 0.0, 0.0, true);
     ASSERT_EQ(rows.size(), 4u);
     for (const auto& row : rows) EXPECT_TRUE(row.passed) << row.tensor;
+}
+
+// Label smoothing: the loss against (1 − ε)·onehot(y) + ε/K, its gradient (p − t)/B.
+TEST_P(EveryActivation, WithLabelSmoothingPasses) {
+    for (const auto& row : check(GetParam(), BiasMode::explicit_vectors, {7, 5}, 0.0, 0.0, 0.0, false, 0.1))
+        EXPECT_TRUE(row.passed) << row.tensor << " double " << row.error_double << " float " << row.error_float;
 }
 
 // Dropout: the gradient of one training pass with its masks frozen (drawn from the seed).
