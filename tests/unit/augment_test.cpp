@@ -108,6 +108,19 @@ TEST(Augment, AShiftIsTheCropOfTheZeroPaddedImage) {
         }
 }
 
+// Float rows (NPY images) move as byte rows of the same values do.
+TEST(Augment, FloatRowsMoveAsByteRows) {
+    const int C = 3, H = 6, W = 5;
+    const auto x = pattern(C, H, W);
+    const std::vector<float> xf(x.begin(), x.end()), mean(x.size(), 3.0f), scale(x.size(), 0.5f);
+    std::vector<float> from_bytes(x.size()), from_floats(x.size());
+    for (AugmentDraw d : {AugmentDraw{1, -2, false}, AugmentDraw{-1, 1, true}, AugmentDraw{0, 0, true}}) {
+        augment_bytes(x.data(), {C, H, W}, d, mean.data(), scale.data(), from_bytes.data());
+        augment_floats(xf.data(), {C, H, W}, d, mean.data(), scale.data(), from_floats.data());
+        EXPECT_EQ(from_bytes, from_floats) << d.dx << "," << d.dy << "," << d.flip;
+    }
+}
+
 TEST(Augment, NoMoveGivesTheBitsOfThePlainNormalisation) {
     const DataSplits data = image_splits(40, 3, 8, 8, 4, "per_feature");
     const Dataset& d = *data.train.data;
