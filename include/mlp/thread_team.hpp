@@ -27,7 +27,8 @@ public:
     // call runs on some thread of the team: the caller runs rank 0 and any rank no worker has
     // claimed yet, so f must not depend on which thread runs it (thread-locals aside). With
     // one rank, or when called from inside a job of any team, runs f(0, 1) on the caller.
-    // Jobs must not throw. One caller at a time.
+    // Every rank runs with subnormals flushed to zero (float_env.hpp), whichever thread it
+    // is on. Jobs must not throw. One caller at a time.
     template <class F>
     void run(F&& f);
 

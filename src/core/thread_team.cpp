@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mlp/error.hpp"
+#include "mlp/float_env.hpp"
 #include "mlp/signals.hpp"
 
 namespace mlp {
@@ -104,6 +105,7 @@ struct ThreadTeam::Workers {
     void worker(int rank, int seen, bool pin) {
         // oneDNN's CPU runtime is OpenMP: one thread per team member, never a nested team.
         omp_set_num_threads(1);
+        const FlushSubnormals flush;  // workers only ever run jobs; the caller flushes in run()
         if (pin) pin_to(rank);
         for (;;) {
             int g = generation.load(std::memory_order_acquire);
@@ -137,6 +139,7 @@ struct ThreadTeam::Workers {
     }
 
     void run(Fn f, void* ctx) {
+        const FlushSubnormals flush;  // as the workers: a part computes the same on any thread
         fn = f;
         context = ctx;
         finished.store(0, std::memory_order_relaxed);
@@ -175,6 +178,7 @@ int ThreadTeam::size() const { return workers_->size; }
 
 void ThreadTeam::run_raw(Fn fn, void* context) {
     if (workers_->size == 1 || t_in_job) {
+        const FlushSubnormals flush;
         const bool was = t_in_job;
         t_in_job = true;
         fn(context, 0, 1);

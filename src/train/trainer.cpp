@@ -11,6 +11,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "mlp/float_env.hpp"
 #include "mlp/memory.hpp"
 
 
@@ -209,6 +210,7 @@ TrainResult Trainer::run(const std::function<void(const Progress&)>& progress) {
 }
 
 TrainResult Trainer::run(const TrainHooks& hooks) {
+    const FlushSubnormals flush;  // the team's jobs flush too (float_env.hpp)
     const int N = data_.train.size();
     const int B = settings_.batch_size;
     const long S = steps_per_epoch_;
