@@ -26,6 +26,7 @@ struct CsvTable {
     std::vector<int> lines;            // the line number of each row, for messages
     int label_column = -1;             // its index among all columns; −1 without labels
     std::string sha256;                // of the file's bytes
+    double sha256_seconds = 0.0;       // wall seconds computing it
 };
 
 CsvTable parse_csv(const std::string& text, const std::string& name, const CsvOptions& options);

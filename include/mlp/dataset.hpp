@@ -32,6 +32,7 @@ struct Dataset {
     std::vector<std::string> class_names;
     std::array<int, 3> image_shape{0, 0, 0};  // channels, height, width; zeros when not images
     std::map<std::string, std::string> checksums;  // source file name → sha256
+    double checksum_seconds = 0.0;                 // wall seconds the loader spent computing them
 
     bool is_u8() const { return borrowed.u8 || !u8.empty(); }
     const std::uint8_t* u8_values() const { return borrowed.u8 ? borrowed.u8 : u8.data(); }

@@ -32,7 +32,8 @@ std::string sha256_hex(const std::uint8_t* data, std::size_t size);
 enum class Sha256Path { portable, extensions };
 std::string sha256_hex(const std::uint8_t* data, std::size_t size, Sha256Path path);
 bool sha256_extensions_supported();
-// Wall seconds this process has spent in sha256_hex so far (the checksum phase of `mlp train --verbose`).
-double sha256_seconds();
+// The same, adding the wall seconds it took to *seconds (a data loader's checksum time,
+// Dataset::checksum_seconds).
+std::string sha256_hex(const std::uint8_t* data, std::size_t size, double* seconds);
 
 }  // namespace mlp

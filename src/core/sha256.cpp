@@ -103,8 +103,6 @@ void compress_extensions(std::uint32_t h[8], const std::uint8_t* blocks, std::si
 bool cpu_has_sha_extensions() { return false; }
 #endif
 
-std::atomic<long long> hashing_nanoseconds{0};
-
 }  // namespace
 
 bool sha256_extensions_supported() {
@@ -112,15 +110,19 @@ bool sha256_extensions_supported() {
     return supported;
 }
 
-double sha256_seconds() { return hashing_nanoseconds.load() * 1e-9; }
+std::string sha256_hex(const std::uint8_t* data, std::size_t size, double* seconds) {
+    using clock = std::chrono::steady_clock;
+    const clock::time_point start = clock::now();
+    std::string sum = sha256_hex(data, size);
+    *seconds += std::chrono::duration<double>(clock::now() - start).count();
+    return sum;
+}
 
 std::string sha256_hex(const std::uint8_t* data, std::size_t size) {
     return sha256_hex(data, size, sha256_extensions_supported() ? Sha256Path::extensions : Sha256Path::portable);
 }
 
 std::string sha256_hex(const std::uint8_t* data, std::size_t size, Sha256Path path) {
-    using clock = std::chrono::steady_clock;
-    const clock::time_point start = clock::now();
     const auto compress = path == Sha256Path::extensions && sha256_extensions_supported() ? compress_extensions
                                                                                           : compress_portable;
     std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -140,7 +142,6 @@ std::string sha256_hex(const std::uint8_t* data, std::size_t size, Sha256Path pa
     std::string out;
     for (std::uint32_t word : h)
         for (int shift = 28; shift >= 0; shift -= 4) out += hex[(word >> shift) & 15];
-    hashing_nanoseconds += std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
     return out;
 }
 

@@ -71,7 +71,7 @@ Dataset read_cifar10(const std::string& dir, bool train) {
                                           "data_batch_1..5.bin and test_batch.bin)");
         const std::vector<std::uint8_t> bytes = read_file(path);
         parse_cifar10_batch(bytes, path, data);
-        data.checksums[base_name(path)] = sha256_hex(bytes.data(), bytes.size());
+        data.checksums[base_name(path)] = sha256_hex(bytes.data(), bytes.size(), &data.checksum_seconds);
     }
     return data;
 }

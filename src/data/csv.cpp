@@ -177,7 +177,7 @@ CsvTable parse_csv(const std::string& text, const std::string& name, const CsvOp
 CsvTable read_csv(const std::string& path, const CsvOptions& options) {
     const std::vector<std::uint8_t> bytes = read_file(path);
     CsvTable table = parse_csv(std::string(bytes.begin(), bytes.end()), path, options);
-    table.sha256 = sha256_hex(bytes.data(), bytes.size());
+    table.sha256 = sha256_hex(bytes.data(), bytes.size(), &table.sha256_seconds);
     return table;
 }
 
@@ -245,6 +245,7 @@ std::vector<Dataset> csv_datasets(const std::vector<CsvTable>& tables, const std
             d.labels.push_back(y);
         }
         d.checksums[std::filesystem::path(sources[i]).filename().string()] = t.sha256;
+        d.checksum_seconds = t.sha256_seconds;
         out.push_back(std::move(d));
     }
     if (names.empty())

@@ -68,7 +68,8 @@ std::vector<int> parse_idx_labels(const std::vector<std::uint8_t>& bytes, const 
 Dataset read_idx_dataset(const std::string& images_path, const std::string& labels_path, const std::string& name) {
     std::vector<std::uint8_t> image_bytes = read_file(images_path);
     const std::vector<std::uint8_t> label_bytes = read_file(labels_path);
-    const std::string image_sum = sha256_hex(image_bytes.data(), image_bytes.size());  // before the bytes become pixels
+    double hashing = 0.0;
+    const std::string image_sum = sha256_hex(image_bytes.data(), image_bytes.size(), &hashing);  // before the bytes become pixels
     IdxImages images = parse_idx_images(std::move(image_bytes), images_path);
     std::vector<int> labels = parse_idx_labels(label_bytes, labels_path);
     require(images.count == static_cast<int>(labels.size()),
@@ -88,7 +89,8 @@ Dataset read_idx_dataset(const std::string& images_path, const std::string& labe
     for (int k = 0; k < 10; ++k) data.class_names.push_back(std::to_string(k));
     auto base = [](const std::string& p) { return p.substr(p.find_last_of('/') + 1); };
     data.checksums[base(images_path)] = image_sum;
-    data.checksums[base(labels_path)] = sha256_hex(label_bytes.data(), label_bytes.size());
+    data.checksums[base(labels_path)] = sha256_hex(label_bytes.data(), label_bytes.size(), &hashing);
+    data.checksum_seconds = hashing;
     return data;
 }
 

@@ -124,7 +124,7 @@ Dataset read_image_folder(const std::string& root, const std::vector<std::string
             data.u8.insert(data.u8.end(), chw.begin(), chw.end());
             data.labels.push_back(static_cast<int>(k));
             ++data.rows;
-            manifest += sha256_hex(bytes.data(), bytes.size()) + " " + classes[k] + "/" + file + "\n";
+            manifest += sha256_hex(bytes.data(), bytes.size(), &data.checksum_seconds) + " " + classes[k] + "/" + file + "\n";
         }
     }
     require(data.rows > 0, root + ": no images in any class folder");

@@ -276,8 +276,8 @@ Dataset read_npy_dataset(const std::string& features_path, const std::string& la
     for (int y : data.labels) max_label = std::max(max_label, y);
     data.classes = max_label + 1;
     auto base = [](const std::string& p) { return std::filesystem::path(p).filename().string(); };
-    data.checksums[base(features_path)] = sha256_hex(feature_bytes.data(), feature_bytes.size());
-    data.checksums[base(labels_path)] = sha256_hex(label_bytes.data(), label_bytes.size());
+    data.checksums[base(features_path)] = sha256_hex(feature_bytes.data(), feature_bytes.size(), &data.checksum_seconds);
+    data.checksums[base(labels_path)] = sha256_hex(label_bytes.data(), label_bytes.size(), &data.checksum_seconds);
     return data;
 }
 
