@@ -114,6 +114,8 @@ struct ReproduceOptions {
     std::string runs;               // "" → runs/<group>
     bool quick = false;             // 1 epoch on 600 images: checks the configs, not the results
     std::vector<std::string> only;  // run names to (re)run; empty → all
+    int seeds = 0;                  // > 0: train only the first N of the group's seeds
+    std::vector<std::string> set;   // KEY=VALUE overrides for every run (before its seed)
 };
 int reproduce_command(const ReproduceOptions& options);
 

@@ -156,6 +156,9 @@ int run_command(int argc, char** argv, mlp::Communicator* world) {
     reproduce_cmd->add_option("--runs", reproduce.runs, "Where the runs go (default runs/<group>)");
     reproduce_cmd->add_flag("--quick", reproduce.quick, "1 epoch on 600 images, into runs/<group>-quick and results/<group>-quick");
     reproduce_cmd->add_option("--only", reproduce.only, "Only these runs (config names)");
+    reproduce_cmd->add_option("--seeds", reproduce.seeds, "Train only the first N of the group's seeds (the summary counts the rest as missing)")
+        ->check(kPositive);
+    reproduce_cmd->add_option("--set", reproduce.set, "KEY=VALUE for every run, e.g. train.threads=1 (repeatable)");
 
     mlp::ContourOptions contour;
     auto* contour_cmd = app.add_subcommand("contour", "Loss contour over two weights of a trained model, with optimiser paths");

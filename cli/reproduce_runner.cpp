@@ -101,6 +101,8 @@ int run_group(const Group& g, const ReproduceOptions& options, const std::string
               const volatile std::sig_atomic_t* stop) {
     std::vector<std::string> quick;
     if (options.quick) quick = {"train.epochs=1", "data.train_size=600", "train.validations_per_epoch=2"};
+    std::size_t seed_count = std::max<std::size_t>(1, g.seeds.size());
+    if (options.seeds > 0) seed_count = std::min<std::size_t>(seed_count, options.seeds);
     int failed = 0;
     for (const auto& p : g.protocols)
         for (const auto& r : g.runs) {
@@ -110,12 +112,13 @@ int run_group(const Group& g, const ReproduceOptions& options, const std::string
                             r.requires_hint.empty() ? "" : (" (" + r.requires_hint + ")").c_str());
                 continue;
             }
-            for (std::size_t i = 0; i < std::max<std::size_t>(1, g.seeds.size()); ++i) {
+            for (std::size_t i = 0; i < seed_count; ++i) {
                 if (*stop) return failed;
                 std::vector<std::string> overrides = p.overrides;
                 overrides.insert(overrides.end(), r.overrides.begin(), r.overrides.end());
                 overrides.insert(overrides.end(), quick.begin(), quick.end());
                 if (options.quick) overrides.insert(overrides.end(), r.quick_overrides.begin(), r.quick_overrides.end());
+                overrides.insert(overrides.end(), options.set.begin(), options.set.end());
                 if (!g.seeds.empty()) overrides.push_back("train.seed=" + std::to_string(g.seeds[i]));
                 const std::string dir = run_directory(runs_dir, p, r, g, i);
                 std::printf("%s / %s: %s%s\n", p.name.c_str(), r.name.c_str(), r.label.c_str(),

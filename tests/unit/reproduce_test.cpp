@@ -175,6 +175,28 @@ TEST(Reproduce, SeedsRunSettingsAndCommands) {
     EXPECT_EQ(quick.find("| 2 | 64 |"), std::string::npos) << quick;
 }
 
+// --seeds N trains the first N seeds only and the summary counts the others as missing;
+// --set reaches every run, and a run of other settings is trained again, not reused.
+TEST(Reproduce, FirstSeedsAndSettingsForEveryRun) {
+    const std::string dir = test::temp_dir("reproduce-seeds");
+    const std::string group = "tests/fixtures/reproduce_group";
+    const std::string args = " --only tiny tiny_momentum --runs " + dir + "/runs --out " + dir + "/results";
+    auto r = test::run(test::mlp_binary() + " reproduce " + group + " --seeds 1 --set train.batch_size=25" + args);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_TRUE(file_exists(dir + "/runs/small/tiny/metrics.json"));
+    EXPECT_FALSE(file_exists(dir + "/runs/small/tiny-seed2"));
+    EXPECT_NE(read_text(dir + "/runs/small/tiny_momentum/config.toml").find("batch_size = 25"), std::string::npos);
+    EXPECT_EQ(read_text(dir + "/results/summary.md").find("n=2)"), std::string::npos);  // one seed: no spread
+
+    r = test::run(test::mlp_binary() + " reproduce " + group + " --seeds 1" + args);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(read_text(dir + "/runs/small/tiny_momentum/config.toml").find("batch_size = 25"), std::string::npos);
+
+    r = test::run(test::mlp_binary() + " reproduce " + group + " --set train.no_such_key=1" + args);
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.output.find("no_such_key"), std::string::npos) << r.output;
+}
+
 // Processes, other than this test, whose command line names `text` (a child left running).
 int processes_naming(const std::string& text) {
     int count = 0;
