@@ -637,6 +637,18 @@ std::vector<ConfigKey> make_keys() {
                                {"", "mirror every training image left–right with probability 1/2; not "
                                     "permutation-invariant",
                                 "images", [](const Config& c) { return c.train.augment.flip; }}));
+    const auto elastic = [](const Config& c) { return c.train.augment.elastic_alpha > 0; };
+    keys.push_back(number("augment", "elastic_alpha", [](auto& c) -> auto& { return c.train.augment.elastic_alpha; },
+                          {"0..100",
+                           "elastic distortion (Simard et al. 2003): each pixel moves by α times a field of uniform "
+                           "noise in [−1, 1] smoothed by a Gaussian of std elastic_sigma, read bilinearly (0: off; "
+                           "34 on MNIST); not permutation-invariant",
+                           "images", elastic},
+                          [](const double& v) { return v >= 0 && v <= 100; }, "expected a scale of 0..100 pixels"));
+    keys.push_back(number("augment", "elastic_sigma", [](auto& c) -> auto& { return c.train.augment.elastic_sigma; },
+                          {"0.5..20", "elastic distortion: the std of the field's Gaussian smoothing, in pixels",
+                           "images", elastic},
+                          [](const double& v) { return v >= 0.5 && v <= 20; }, "expected 0.5..20 pixels"));
     return keys;
 }
 

@@ -98,6 +98,8 @@ struct TrainConfig {
     double label_smoothing = 0;  // ε: the training loss's target (1 − ε)·onehot(y) + ε/K
     int augment_translate = 0;   // [augment] translate: shifts of up to ±n pixels, zero fill (images only)
     bool augment_flip = false;   // [augment] flip: left–right mirror with probability 1/2
+    double augment_elastic_alpha = 0.0;  // [augment] elastic_alpha: elastic distortion's scale (0: off)
+    double augment_elastic_sigma = 4.0;  // [augment] elastic_sigma: its smoothing, in pixels
     int validations_per_epoch = 5;
     int patience = 0;  // early stopping after this many checks without a better val loss; 0: off
     std::uint64_t seed = 0;

@@ -106,6 +106,8 @@ Experiment load_experiment(const std::string& toml_path, const std::vector<std::
     train.label_smoothing = s.label_smoothing;
     train.augment_translate = s.augment.translate;
     train.augment_flip = s.augment.flip;
+    train.augment_elastic_alpha = s.augment.elastic_alpha;
+    train.augment_elastic_sigma = s.augment.elastic_sigma;
     train.validations_per_epoch = s.validations_per_epoch;
     train.patience = s.patience;
     train.seed = s.seed;

@@ -102,7 +102,8 @@ TrainSummary Model::train(const Runtime& runtime, const Data& data, const TrainC
     s.schedule = LrSchedule{parse_schedule(config.schedule), config.step_epochs, config.step_gamma,
                             config.warmup_epochs};
     s.label_smoothing = config.label_smoothing;
-    s.augment = Augmentation{config.augment_translate, config.augment_flip};
+    s.augment = Augmentation{config.augment_translate, config.augment_flip, config.augment_elastic_alpha,
+                             config.augment_elastic_sigma};
     s.validations_per_epoch = config.validations_per_epoch;
     s.patience = config.patience;
     s.seed = config.seed;

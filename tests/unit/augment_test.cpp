@@ -2,11 +2,16 @@
 // crop of the zero-padded image, no move gives normalize_bytes' bits; the stream's draws
 // (range, balance, slices, steps); and in training: the same batches on one and two
 // threads, for the same seed, other batches each epoch, and nothing changed when off.
+// Elastic distortion: its field against a slow double-precision 2-D convolution of the
+// documented noise, its size and smoothness, and the distorted image against bilinear
+// reads of that field in double.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <numeric>
+#include <tuple>
 
 #include "data_test_support.hpp"
 #include "interrupt_support.hpp"
@@ -366,6 +371,114 @@ TEST(Augment, AResumedRunEndsBitForBitWhereAnUnbrokenOneDoes) {
 
 // The CLI: a table of features refuses augmentation in one line naming the key; the keys'
 // own values are checked when the config is read.
+// The field as augment.hpp documents it, in double: noise k from the halves of
+// mix64(mix64(key) + k), the 2-D Gaussian (the outer product of the normalised taps to ±⌈3σ⌉)
+// summed over every pixel within reach, 0 outside the image, times α.
+std::vector<double> reference_field(std::uint64_t key, int H, int W, double alpha, double sigma, bool along_rows) {
+    const int r = std::max(1, int(std::ceil(3 * sigma)));
+    std::vector<double> w(2 * r + 1);
+    double sum = 0;
+    for (int k = -r; k <= r; ++k) sum += w[k + r] = std::exp(-double(k) * k / (2 * sigma * sigma));
+    for (double& t : w) t /= sum;
+    std::vector<double> noise(std::size_t(H) * W), field(noise.size(), 0.0);
+    for (std::size_t k = 0; k < noise.size(); ++k) {
+        const std::uint64_t h = mix64(mix64(key) + k);
+        noise[k] = double(along_rows ? h >> 32 : h & 0xffffffffULL) / 2147483648.0 - 1.0;
+    }
+    for (int v = 0; v < H; ++v)
+        for (int u = 0; u < W; ++u)
+            for (int i = -r; i <= r; ++i)
+                for (int j = -r; j <= r; ++j) {
+                    const int sv = v + i, su = u + j;
+                    if (sv >= 0 && sv < H && su >= 0 && su < W)
+                        field[v * W + u] += alpha * w[i + r] * w[j + r] * noise[sv * W + su];
+                }
+    return field;
+}
+
+TEST(Augment, TheElasticFieldIsTheGaussianSmoothedNoiseOfItsKey) {
+    for (auto [H, W, sigma] : {std::tuple{28, 28, 4.0}, std::tuple{8, 11, 1.5}, std::tuple{32, 32, 6.0}}) {
+        std::vector<float> fx(std::size_t(H) * W), fy(fx.size());
+        elastic_field(77, H, W, 34.0f, float(sigma), fx.data(), fy.data());
+        const auto want_x = reference_field(77, H, W, 34, sigma, false), want_y = reference_field(77, H, W, 34, sigma, true);
+        for (std::size_t k = 0; k < fx.size(); ++k) {
+            ASSERT_NEAR(fx[k], want_x[k], 1e-4) << H << "×" << W << " pixel " << k;
+            ASSERT_NEAR(fy[k], want_y[k], 1e-4) << H << "×" << W << " pixel " << k;
+        }
+    }
+}
+
+TEST(Augment, TheElasticFieldHasTheSizeAndSmoothnessOfItsSigma) {
+    // Inside the image: var = α² · (1/3) · Σ_ij (w_i w_j)² = α² (Σ_i w_i²)² / 3, Σ_i w_i² ≈
+    // 1/(2√π σ), so std ≈ 34 · 0.577 · 0.0705 ≈ 1.38 px for σ = 4; neighbours correlate as
+    // exp(−1/(4σ²)) ≈ 0.98.
+    const int H = 28, W = 28;
+    std::vector<float> fx(H * W), fy(H * W);
+    double sum = 0, squares = 0, products = 0, next_squares = 0;
+    int n = 0;
+    for (std::uint64_t key = 1; key <= 200; ++key) {
+        elastic_field(key, H, W, 34.0f, 4.0f, fx.data(), fy.data());
+        for (int v = 12; v < 16; ++v)
+            for (int u = 12; u < 16; ++u) {
+                const float a = fx[v * W + u], b = fx[v * W + u + 1];
+                sum += a;
+                squares += a * a;
+                products += a * b;
+                next_squares += b * b;
+                ++n;
+            }
+    }
+    EXPECT_NEAR(sum / n, 0.0, 0.2);
+    EXPECT_NEAR(std::sqrt(squares / n), 1.38, 0.2);
+    EXPECT_GT(products / std::sqrt(squares * next_squares), 0.95);
+    // Another key, another field; the same key, the same bits.
+    std::vector<float> again(H * W), other(H * W), ignored(H * W);
+    elastic_field(200, H, W, 34.0f, 4.0f, again.data(), ignored.data());
+    elastic_field(201, H, W, 34.0f, 4.0f, other.data(), ignored.data());
+    EXPECT_EQ(again, fx);
+    EXPECT_NE(other, fx);
+}
+
+TEST(Augment, ADistortedImageIsReadBilinearlyAtTheDisplacedPoints) {
+    const int C = 3, H = 12, W = 10;
+    const auto x = pattern(C, H, W);
+    for (const AugmentDraw d : {AugmentDraw{0, 0, false, 5.0f, 2.0f, 9}, AugmentDraw{2, -1, true, 8.0f, 1.5f, 10}}) {
+        const auto y = moved(x, C, H, W, d);
+        std::vector<float> fx(H * W), fy(H * W);
+        elastic_field(d.field, H, W, d.alpha, d.sigma, fx.data(), fy.data());
+        for (int c = 0; c < C; ++c)
+            for (int v = 0; v < H; ++v)
+                for (int u = 0; u < W; ++u) {
+                    auto at = [&](int sv, int su) {
+                        return sv >= 0 && sv < H && su >= 0 && su < W ? double(x[(c * H + sv) * W + su]) : 0.0;
+                    };
+                    const double su = (d.flip ? W - 1 - (u - d.dx) : u - d.dx) + double(fx[v * W + u]);
+                    const double sv = v - d.dy + double(fy[v * W + u]);
+                    const int u0 = int(std::floor(su)), v0 = int(std::floor(sv));
+                    const double a = su - u0, b = sv - v0;
+                    const double want = (1 - b) * ((1 - a) * at(v0, u0) + a * at(v0, u0 + 1)) +
+                                        b * ((1 - a) * at(v0 + 1, u0) + a * at(v0 + 1, u0 + 1));
+                    ASSERT_NEAR(y[(c * H + v) * W + u], want, 1e-3 * (1 + std::abs(want))) << c << "," << v << "," << u;
+                }
+    }
+    // A vanishing field reads the image where the shift alone puts it.
+    const auto still = moved(x, C, H, W, AugmentDraw{1, 1, false, 1e-5f, 2.0f, 9});
+    const auto shifted = moved(x, C, H, W, AugmentDraw{1, 1, false});
+    for (std::size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(still[i], shifted[i], 0.01) << i;
+}
+
+TEST(Augment, ElasticTrainingBatchesAreTheSameOnOneAndTwoThreads) {
+    const DataSplits data = image_splits(64, 1, 28, 28, 10);
+    const Augmentation augment{1, false, 34.0, 4.0};
+    const auto one = gathered_batches(data, augment, 1, 5, 3, 32);
+    const auto two = gathered_batches(data, augment, 2, 5, 3, 32);
+    for (std::size_t s = 0; s < one.size(); ++s)
+        EXPECT_EQ(0, std::memcmp(one[s].data(), two[s].data(), one[s].size() * sizeof(float))) << "step " << s;
+    const auto shifted_only = gathered_batches(data, Augmentation{1, false}, 1, 5, 1, 32);
+    EXPECT_NE(one[0], shifted_only[0]);
+    EXPECT_EQ(augment.describe(), "translate ±1 px, zero fill, elastic α 34 σ 4 px");
+}
+
 TEST(Augment, TheCliRefusesAugmentingATableAndBadValuesInOneLine) {
     const std::string dir = testing::scratch_dir("augment_cli");
     std::string csv = "a,b,c,d,label\n";
@@ -380,6 +493,10 @@ TEST(Augment, TheCliRefusesAugmentingATableAndBadValuesInOneLine) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     r = testing::run_mlp(train + " --set augment.flip=true");
     EXPECT_EQ(r.err.rfind("mlp: error: augment.flip: augmentation needs images", 0), 0u) << r.err;
+    r = testing::run_mlp(train + " --set augment.elastic_alpha=34");
+    EXPECT_EQ(r.err.rfind("mlp: error: augment.elastic_alpha: augmentation needs images", 0), 0u) << r.err;
+    r = testing::run_mlp(train + " --set augment.elastic_sigma=0");
+    EXPECT_NE(r.err.find("augment.elastic_sigma: expected 0.5..20 pixels, got 0"), std::string::npos) << r.err;
     r = testing::run_mlp(train + " --set augment.translate=-1");
     EXPECT_NE(r.err.find("augment.translate: expected a shift of 0..64 pixels, got -1"), std::string::npos) << r.err;
     r = testing::run_mlp(train + " --set augment.rotate=3");
