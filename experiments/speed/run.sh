@@ -3,7 +3,10 @@
 # weights on disk, to reach >= 98.0 % test accuracy (mean of 3 seeds, each >= 97.8 %), for
 # `mlp train` and for the same recipe in PyTorch, seeds 1-3 each, one process at a time.
 # Writes results/speed/summary.md (a table of every run and the means) and prints it.
-# Usage: experiments/speed/run.sh [--quick] [--dir DIR] [THREADS]   (default 2 threads, both sides)
+# Usage: experiments/speed/run.sh [--quick] [--dir DIR] [--torch-threads T] [THREADS]
+#   THREADS          mlp's threads (default 2)
+#   --torch-threads  PyTorch's intra-op threads (default 1, its best here: at batch 64 a
+#                    second thread costs more than it gives, 10.7 s against 20.0 s whole)
 #   --quick     1 epoch on 600 images (checks the wiring, not the speed)
 #   --dir DIR   runs in DIR/runs and the summary in DIR/summary.md
 #               (default runs/speed and results/speed; with --quick, runs/speed-quick and results/speed-quick)
@@ -14,12 +17,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 config=experiments/speed/mnist_98.toml
 mlp=${MLP:-build/mlp}
-args=("$@") threads=2 quick=0 dir=
+args=("$@") threads=2 torch_threads=1 quick=0 dir=
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) quick=1 ;;
         --dir) dir=${2:?--dir needs a directory}; shift ;;
-        *[!0-9]* | "" | 0) echo "run.sh: $1: expected --quick, --dir DIR or a thread count >= 1" >&2; exit 2 ;;
+        --torch-threads) torch_threads=${2:?--torch-threads needs a count}; shift ;;
+        *[!0-9]* | "" | 0) echo "run.sh: $1: expected --quick, --dir DIR, --torch-threads T or a thread count >= 1" >&2; exit 2 ;;
         *) threads=$1 ;;
     esac
     shift
@@ -49,19 +53,20 @@ for seed in 1 2 3; do
     echo "mlp $seed $acc $(awk "BEGIN{print $end - $start}")" >>"$rows"
 
     start=$(now)
-    line=$(/usr/bin/python3 experiments/speed/torch_mnist_98.py --seed "$seed" --threads "$threads" \
+    line=$(/usr/bin/python3 experiments/speed/torch_mnist_98.py --seed "$seed" --threads "$torch_threads" \
         "${torch_quick[@]}" --out "$runs/torch-seed$seed.pt")
     end=$(now)
     echo "pytorch $seed $(echo "$line" | awk '{print $2}') $(awk "BEGIN{print $end - $start}")" >>"$rows"
 done
 
-/usr/bin/python3 - "$rows" "$threads" "$(awk -F': ' '/^model name/ {n=$2} /^cpu family/ {f=$2} /^model\t/ {m=$2} END {print n " (family " f ", model " m ")"}' /proc/cpuinfo)" \
+/usr/bin/python3 - "$rows" "$threads" "$torch_threads" "$(awk -F': ' '/^model name/ {n=$2} /^cpu family/ {f=$2} /^model\t/ {m=$2} END {print n " (family " f ", model " m ")"}' /proc/cpuinfo)" \
     "mlp $("$mlp" --version | head -1)" "${args[@]}" >"$out/summary.md.tmp" <<'EOF'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
-threads, cpu, version = sys.argv[2], sys.argv[3], sys.argv[4]
+threads, torch_threads, cpu, version = sys.argv[2:6]
 print("# MNIST speed run: whole process to >= 98.0 % test accuracy\n")
-print(f"`experiments/speed/run.sh {' '.join(sys.argv[5:])}` on {cpu}, {threads} thread(s) each, one process at a time; "
+print(f"`experiments/speed/run.sh {' '.join(sys.argv[6:])}` on {cpu}: mlp on {threads} thread(s), PyTorch on "
+      f"{torch_threads}, one process at a time; "
       f"{version}. Seconds are wall time from process start to exit, data read from disk and weights "
       "written back (Python start-up and `import torch` included on the PyTorch side).\n")
 print("| program | seed | test accuracy | seconds |\n|---|---|---|---|")

@@ -126,20 +126,27 @@ TEST(Reproduce, RecordsGroup) {
     EXPECT_NE(pi.find("| permutation-invariant |"), std::string::npos) << pi;
     EXPECT_NE(pi.find("| 99.00 % | – (a --quick run) | dropout + max-norm MLP, 98.95-99.05 %"), std::string::npos) << pi;
     EXPECT_NE(pi.find("| 1863690 | 1 |"), std::string::npos) << pi;
-    const std::string shifted = row("MNIST, 784-1024-1024-10, shifts ±2 px");
-    EXPECT_NE(shifted.find("| **non-permutation-invariant** (translate ±2 px, zero fill) |"), std::string::npos)
+    const std::string shifted = row("MNIST, 784-1024-1024-10, elastic distortion + shifts ±1 px");
+    EXPECT_NE(shifted.find("| **non-permutation-invariant** (translate ±1 px, zero fill, elastic α 34 σ 4 px) |"),
+              std::string::npos)
         << shifted;
-    const std::string cropped = row("CIFAR-10, 3072-1024×3-10, crops (pad 4) + flips");
-    EXPECT_NE(cropped.find("(translate ±4 px, zero fill, horizontal flip)"), std::string::npos) << cropped;
+    const std::string cropped = row("CIFAR-10, 3072-1024×3-10, crops (pad 2) + flips");
+    EXPECT_NE(cropped.find("(translate ±2 px, zero fill, horizontal flip)"), std::string::npos) << cropped;
     EXPECT_NE(cropped.find("| 65.00 % |"), std::string::npos) << cropped;
+    for (const char* figure : {"mnist_fashion_curves-records.png", "cifar10_curves-records.png"}) {
+        EXPECT_TRUE(file_exists(dir + "/results/" + figure)) << figure;
+        EXPECT_NE(summary.find(std::string("](") + figure + ")"), std::string::npos) << figure;
+    }
 
     const std::string run = dir + "/runs/records/r2_mnist_translate";
     const std::string metrics = read_text(run + "/metrics.json");
     EXPECT_NE(metrics.find("\"permutation_invariant\": false"), std::string::npos) << metrics;
     const std::string config = read_text(run + "/config.toml");
-    EXPECT_NE(config.find("# Augmented (translate ±2 px, zero fill): not permutation-invariant."), std::string::npos)
+    EXPECT_NE(config.find("# Augmented (translate ±1 px, zero fill, elastic α 34 σ 4 px): not permutation-invariant."),
+              std::string::npos)
         << config;
-    EXPECT_NE(config.find("[augment]\ntranslate = 2"), std::string::npos) << config;
+    EXPECT_NE(config.find("[augment]\nelastic_alpha = 34.0\nelastic_sigma = 4.0\ntranslate = 1"), std::string::npos)
+        << config;
     EXPECT_NE(read_text(dir + "/runs/records/r1_mnist_pi/metrics.json").find("\"permutation_invariant\": true"),
               std::string::npos);
     EXPECT_EQ(read_text(dir + "/runs/records/r1_mnist_pi/config.toml").find("augment"), std::string::npos);
