@@ -65,7 +65,7 @@ import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 threads, torch_threads, cpu, version = sys.argv[2:6]
 print("# MNIST speed run: whole process to >= 98.0 % test accuracy\n")
-print(f"`experiments/speed/run.sh {' '.join(sys.argv[6:])}` on {cpu}: mlp on {threads} thread(s), PyTorch on "
+print(f"`{' '.join(['experiments/speed/run.sh'] + sys.argv[6:])}` on {cpu}: mlp on {threads} thread(s), PyTorch on "
       f"{torch_threads}, one process at a time; "
       f"{version}. Seconds are wall time from process start to exit, data read from disk and weights "
       "written back (Python start-up and `import torch` included on the PyTorch side).\n")
