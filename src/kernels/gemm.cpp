@@ -46,7 +46,8 @@ GemmBackend gemm_choice(bool trans_a, bool trans_b, int M, int N, int K) {
     }
     // Measured by bench/gemm_bench on an AMD Zen 5 (bench/NOTES.md): our kernel wins every
     // product of an MLP step up to about 2·10⁸ multiply-adds; oneDNN's blocking and packing
-    // win beyond.
+    // win beyond. On a Zen 4 (AVX-512 on 256-bit halves) the two are level within ±7 % on
+    // those products (row 36), so one rule serves both.
     // One or two rows against a large B (batch-1 inference, 1×512×784) is a stream over B:
     // oneDNN's matrix-vector path reads it at 35 µs where our tiles take 59.
     if (M <= 2 && double(N) * K >= 1e5) return GemmBackend::onednn;
