@@ -2,7 +2,6 @@
 // ranks of an MPI job (mpirun -np N mlp train ...) every rank loads the same config and data
 // (checked at start), trains data-parallel, and rank 0 alone writes the run directory and
 // prints; a --resume may use another N, since a checkpoint holds nothing of the ranks.
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include "distributed.hpp"
 #include "interrupt.hpp"
 #include "mlp/checkpoint.hpp"
+#include "mlp/clock.hpp"
 #include "mlp/error.hpp"
 #include "mlp/file.hpp"
 #include "mlp/gemm.hpp"
@@ -41,10 +41,6 @@ std::string lr_text(double lr) {
         if (std::strtod(shorter, nullptr) == lr) return shorter;
     }
     return text;
-}
-
-double now_seconds() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // Wall seconds of each phase of one `mlp train`, printed by --verbose; setup is whatever

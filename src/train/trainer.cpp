@@ -5,12 +5,12 @@
 #include "mlp/trainer.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <numeric>
 
+#include "mlp/clock.hpp"
 #include "mlp/float_env.hpp"
 #include "mlp/memory.hpp"
 
@@ -51,11 +51,6 @@ const TrainSettings& checked(const TrainSettings& settings, const DataSplits& da
                    "train: a step of batch " + std::to_string(settings.batch_size) + " on " +
                        std::to_string(layout.parameters) + " parameters (weights, gradients, optimizer state, workspaces)");
     return settings;
-}
-
-double now_seconds() {
-    using clock = std::chrono::steady_clock;
-    return std::chrono::duration<double>(clock::now().time_since_epoch()).count();
 }
 
 // The step (1-based, within an epoch of S steps) after which check j of k happens.
