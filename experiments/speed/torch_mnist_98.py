@@ -16,7 +16,7 @@ Prints one line: test accuracy, training seconds and seconds since the interpret
 import argparse
 import math
 import os
-import struct
+import sys
 import time
 
 START = time.perf_counter()
@@ -24,14 +24,8 @@ START = time.perf_counter()
 import numpy as np  # noqa: E402  (imported after the clock starts: part of the whole process)
 import torch  # noqa: E402
 
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    magic, = struct.unpack(">i", data[:4])
-    dims = magic & 0xFF
-    shape = struct.unpack(">" + "i" * dims, data[4:4 + 4 * dims])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench", "peers"))
+from peer_bench import read_idx  # noqa: E402  (the IDX reader of the benchmarks' peers)
 
 
 def load(directory, train_size):
