@@ -29,22 +29,22 @@
 namespace mlp {
 
 struct Augmentation {
-    int translate = 0;          // p: shift by up to ±p pixels in x and y, zero fill; 0 → off
-    bool flip = false;          // mirror left–right with probability 1/2
+    int translate = 0;           // p: shift by up to ±p pixels in x and y, zero fill; 0 → off
+    bool flip = false;           // mirror left–right with probability 1/2
     double elastic_alpha = 0.0;  // α: scale of the elastic displacement field in pixels; 0 → off
     double elastic_sigma = 4.0;  // σ: the field's smoothing, in pixels
     bool active() const { return translate > 0 || flip || elastic_alpha > 0; }
-    // For people: "translate ±2 px, zero fill, horizontal flip, elastic α 34 σ 4"; "none" when off.
+    // For people: "translate ±2 px, zero fill, horizontal flip, elastic α 34 σ 4 px"; "none" when off.
     std::string describe() const;
 };
 
 // What one row gets.
 struct AugmentDraw {
-    int dx = 0, dy = 0;          // the image moves right by dx and down by dy
-    bool flip = false;           // mirrored before the shift
-    float alpha = 0.0f;          // elastic: off when 0
-    float sigma = 0.0f;
-    std::uint64_t field = 0;     // elastic: the key of the field's noise
+    int dx = 0, dy = 0;       // the image moves right by dx and down by dy
+    bool flip = false;        // mirrored before the shift
+    float alpha = 0.0f;       // elastic: the field's scale, off when 0
+    float sigma = 0.0f;       // elastic: the field's smoothing
+    std::uint64_t field = 0;  // elastic: the key of the field's noise
 };
 
 // The elastic displacement of every pixel (H·W each, row-major): noise k from `field`,
