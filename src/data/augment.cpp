@@ -13,13 +13,18 @@
 namespace mlp {
 namespace {
 
-// w[k] ∝ exp(−(k − r)²/(2σ²)) for k = 0..2r, r = ⌈3σ⌉, summing to 1.
-std::vector<float> gaussian_taps(float sigma) {
+// w[k] ∝ exp(−(k − r)²/(2σ²)) for k = 0..2r, r = ⌈3σ⌉, summing to 1: this thread's taps,
+// computed again only when σ changes (every row of a run has the same σ).
+const std::vector<float>& gaussian_taps(float sigma) {
+    thread_local std::vector<float> w;
+    thread_local float of_sigma = 0.0f;
+    if (of_sigma == sigma && !w.empty()) return w;
     const int r = std::max(1, int(std::ceil(3 * sigma)));
-    std::vector<float> w(2 * r + 1);
+    w.resize(2 * r + 1);
     double sum = 0;
     for (int k = 0; k <= 2 * r; ++k) sum += w[k] = float(std::exp(-double(k - r) * (k - r) / (2.0 * sigma * sigma)));
     for (float& t : w) t = float(t / sum);
+    of_sigma = sigma;
     return w;
 }
 
@@ -107,8 +112,8 @@ void elastic_field(std::uint64_t field, int H, int W, float alpha, float sigma, 
         fx[k] = float(double(h & 0xffffffffULL) * 0x1p-31 - 1.0);  // uniform in [−1, 1)
         fy[k] = float(double(h >> 32) * 0x1p-31 - 1.0);
     }
-    const std::vector<float> w = gaussian_taps(sigma);
-    thread_local std::vector<float> tmp;
+    const std::vector<float>& w = gaussian_taps(sigma);
+    thread_local std::vector<float> tmp;  // reused from row to row
     tmp.resize(n);
     smooth(w, H, W, fx, tmp.data());
     smooth(w, H, W, fy, tmp.data());
